@@ -1,0 +1,166 @@
+// The one path every tool call takes: validate input -> permission decision -> (ask the
+// front-end) -> run -> cap the result. Read-only calls of a turn run concurrently; results go
+// back in the order the model asked, one tool_result per tool_use, whatever happens.
+
+import type { AgentEvent } from "../core/events.ts";
+import type { ToolResultBlock, ToolUseBlock } from "../core/messages.ts";
+import { decide, type PermissionPolicy } from "../permissions/index.ts";
+import { describeInputError, type Access, type Tool, type ToolOutput } from "../tools/index.ts";
+
+export interface PermissionRequest {
+  toolUseId: string;
+  toolName: string;
+  input: unknown;
+  access: Access;
+  reason: string;
+}
+
+export type PermissionAnswer = { behavior: "allow" } | { behavior: "deny"; message?: string };
+
+/** Supplied by the front-end; absent means nobody can be asked, so "ask" becomes "deny". */
+export type AskPermission = (request: PermissionRequest, signal: AbortSignal) => Promise<PermissionAnswer>;
+
+export interface ToolRunOptions {
+  tools: ReadonlyMap<string, Tool>;
+  policy: PermissionPolicy;
+  askPermission: AskPermission | undefined;
+  cwd: string;
+  signal: AbortSignal;
+  emit: (event: AgentEvent) => void;
+  /** Tool-use ids whose streamed input was not valid JSON. */
+  invalidInputs: ReadonlyMap<string, string>;
+  maxResultChars: number;
+  maxConcurrency: number;
+}
+
+type Prepared =
+  | { kind: "done"; result: ToolResultBlock }
+  | { kind: "run"; call: ToolUseBlock; tool: Tool; input: unknown };
+
+export const interruptedMessage = "Interrupted by the user: the tool call did not complete.";
+
+export async function runToolCalls(
+  calls: readonly ToolUseBlock[],
+  options: ToolRunOptions,
+): Promise<ToolResultBlock[]> {
+  const prepared: Prepared[] = [];
+  for (const call of calls) prepared.push(await prepare(call, options));
+
+  const results = new Map<string, ToolResultBlock>();
+  for (const p of prepared) if (p.kind === "done") results.set(p.result.tool_use_id, p.result);
+
+  const runnable = prepared.filter((p): p is Extract<Prepared, { kind: "run" }> => p.kind === "run");
+  for (const batch of batches(runnable)) {
+    const settled = await mapBounded(batch, options.maxConcurrency, (job) => execute(job, options));
+    for (const result of settled) results.set(result.tool_use_id, result);
+  }
+  // Every call gets exactly one result, in the model's order.
+  return calls.map(
+    (call) => results.get(call.id) ?? errorResult(call.id, interruptedMessage),
+  );
+}
+
+async function prepare(call: ToolUseBlock, options: ToolRunOptions): Promise<Prepared> {
+  const done = (content: string): Prepared => ({ kind: "done", result: errorResult(call.id, content) });
+  if (options.signal.aborted) return done(interruptedMessage);
+  const tool = options.tools.get(call.name);
+  if (!tool) {
+    const known = [...options.tools.keys()].join(", ") || "none";
+    return done(`No tool named "${call.name}" exists. Available tools: ${known}.`);
+  }
+  const invalid = options.invalidInputs.get(call.id);
+  if (invalid !== undefined) {
+    return done(`The input for ${call.name} was ${invalid}. Send the call again with a valid JSON object.`);
+  }
+  const parsed = tool.input.safeParse(call.input);
+  if (!parsed.success) return done(describeInputError(call.name, parsed.error));
+
+  const access = tool.describeAccess(parsed.data);
+  const decision = decide(options.policy, { toolName: tool.name, readOnly: tool.readOnly, access });
+  let denial: string | undefined;
+  if (decision.behavior === "deny") {
+    denial = `Permission to use ${tool.name} was denied: ${decision.reason}.`;
+  } else if (decision.behavior === "ask") {
+    const answer = options.askPermission
+      ? await options.askPermission(
+          { toolUseId: call.id, toolName: tool.name, input: parsed.data, access, reason: decision.reason },
+          options.signal,
+        )
+      : ({ behavior: "deny", message: "no one was available to approve it" } as const);
+    if (options.signal.aborted) return done(interruptedMessage);
+    if (answer.behavior === "deny") {
+      denial = `Permission to use ${tool.name} was denied: ${answer.message ?? "the user declined"}.`;
+    }
+  }
+  if (denial !== undefined) {
+    options.emit({ type: "permission_denied", toolUseId: call.id, toolName: tool.name, input: call.input, reason: denial });
+    return done(denial);
+  }
+  return { kind: "run", call, tool, input: parsed.data };
+}
+
+async function execute(
+  job: Extract<Prepared, { kind: "run" }>,
+  options: ToolRunOptions,
+): Promise<ToolResultBlock> {
+  const { call, tool } = job;
+  if (options.signal.aborted) return errorResult(call.id, interruptedMessage);
+  options.emit({ type: "tool_start", toolUseId: call.id, name: tool.name, input: job.input });
+  let output: ToolOutput;
+  try {
+    output = await tool.run(job.input, { cwd: options.cwd, signal: options.signal });
+  } catch (error) {
+    const message = options.signal.aborted
+      ? interruptedMessage
+      : `${tool.name} failed: ${error instanceof Error ? error.message : String(error)}`;
+    output = { content: message, isError: true };
+  }
+  options.emit({
+    type: "tool_end",
+    toolUseId: call.id,
+    name: tool.name,
+    isError: output.isError === true,
+    display: output.display,
+  });
+  return {
+    type: "tool_result",
+    tool_use_id: call.id,
+    content: capContent(output.content, options.maxResultChars),
+    ...(output.isError ? { is_error: true } : {}),
+  };
+}
+
+/** Consecutive read-only calls form one concurrent batch; a mutating call runs alone. */
+function batches<T extends { tool: Tool }>(jobs: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (const job of jobs) {
+    const last = out.at(-1);
+    if (job.tool.readOnly && last?.[0]?.tool.readOnly) last.push(job);
+    else out.push([job]);
+  }
+  return out;
+}
+
+async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      // Safe: index < items.length was just checked.
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+function capContent(content: ToolOutput["content"], max: number): ToolResultBlock["content"] {
+  if (typeof content !== "string" || content.length <= max) return content;
+  const omitted = content.length - max;
+  return `${content.slice(0, max)}\n\n[output truncated: ${omitted} more characters not shown]`;
+}
+
+export function errorResult(toolUseId: string, content: string): ToolResultBlock {
+  return { type: "tool_result", tool_use_id: toolUseId, content, is_error: true };
+}

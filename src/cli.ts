@@ -1,0 +1,12 @@
+// The `cairn` executable. `--version` answers before anything else loads; every other
+// command loads the CLI proper lazily, so start-up stays close to a bare `node`.
+
+declare const CAIRN_VERSION: string;
+
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
+  process.stdout.write(`${CAIRN_VERSION} (cairn)\n`);
+} else {
+  const { main } = await import("./cli/main.ts");
+  await main(argv, CAIRN_VERSION);
+}

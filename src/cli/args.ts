@@ -1,0 +1,182 @@
+// Command-line parsing for `cairn`: flag names follow `claude`'s documented CLI. Values are
+// validated with a schema, and every failure names the flag and what was expected.
+
+import { z } from "zod";
+import { CairnError } from "../core/errors.ts";
+import { permissionModes } from "../permissions/index.ts";
+
+type Arity = "flag" | "one" | "many";
+
+interface FlagSpec {
+  key: keyof RawArgs;
+  arity: Arity;
+}
+
+interface RawArgs {
+  print?: boolean;
+  outputFormat?: string;
+  inputFormat?: string;
+  model?: string;
+  maxTurns?: string;
+  permissionMode?: string;
+  dangerouslySkipPermissions?: boolean;
+  allowedTools?: string[];
+  disallowedTools?: string[];
+  systemPrompt?: string;
+  appendSystemPrompt?: string;
+  verbose?: boolean;
+  cwd?: string;
+  includePartialMessages?: boolean;
+  help?: boolean;
+  version?: boolean;
+}
+
+const flags: Readonly<Record<string, FlagSpec>> = {
+  "-p": { key: "print", arity: "flag" },
+  "--print": { key: "print", arity: "flag" },
+  "--output-format": { key: "outputFormat", arity: "one" },
+  "--input-format": { key: "inputFormat", arity: "one" },
+  "--model": { key: "model", arity: "one" },
+  "--max-turns": { key: "maxTurns", arity: "one" },
+  "--permission-mode": { key: "permissionMode", arity: "one" },
+  "--dangerously-skip-permissions": { key: "dangerouslySkipPermissions", arity: "flag" },
+  "--allowedTools": { key: "allowedTools", arity: "many" },
+  "--allowed-tools": { key: "allowedTools", arity: "many" },
+  "--disallowedTools": { key: "disallowedTools", arity: "many" },
+  "--disallowed-tools": { key: "disallowedTools", arity: "many" },
+  "--system-prompt": { key: "systemPrompt", arity: "one" },
+  "--append-system-prompt": { key: "appendSystemPrompt", arity: "one" },
+  "--verbose": { key: "verbose", arity: "flag" },
+  "--cwd": { key: "cwd", arity: "one" },
+  "--include-partial-messages": { key: "includePartialMessages", arity: "flag" },
+  "-h": { key: "help", arity: "flag" },
+  "--help": { key: "help", arity: "flag" },
+  "-v": { key: "version", arity: "flag" },
+  "--version": { key: "version", arity: "flag" },
+};
+
+const modeSchema = z
+  .string()
+  .transform((m) => (m === "manual" ? "default" : m))
+  .pipe(z.enum(permissionModes));
+
+const argsSchema = z.object({
+  print: z.boolean().default(false),
+  outputFormat: z.enum(["text", "json", "stream-json"]).default("text"),
+  inputFormat: z.enum(["text", "stream-json"]).default("text"),
+  model: z.string().min(1).optional(),
+  maxTurns: z
+    .string()
+    .regex(/^\d+$/, "expected a positive whole number")
+    .transform(Number)
+    .pipe(z.number().int().min(1, "expected a positive whole number"))
+    .optional(),
+  permissionMode: modeSchema.optional(),
+  dangerouslySkipPermissions: z.boolean().default(false),
+  allowedTools: z.array(z.string()).default([]),
+  disallowedTools: z.array(z.string()).default([]),
+  systemPrompt: z.string().optional(),
+  appendSystemPrompt: z.string().optional(),
+  verbose: z.boolean().default(false),
+  cwd: z.string().min(1).optional(),
+  includePartialMessages: z.boolean().default(false),
+  help: z.boolean().default(false),
+  version: z.boolean().default(false),
+});
+
+export type CliArgs = z.infer<typeof argsSchema> & { prompt: string | undefined };
+
+const flagNames: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(flags).map(([name, spec]) => [spec.key, name]),
+);
+
+export function parseArgs(argv: readonly string[]): CliArgs {
+  const raw: RawArgs = {};
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i] ?? "";
+    if (token === "--") {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    const eq = token.startsWith("--") ? token.indexOf("=") : -1;
+    const name = eq > 0 ? token.slice(0, eq) : token;
+    const spec = flags[name];
+    if (!spec) {
+      if (token.startsWith("-") && token !== "-") {
+        throw new CairnError("bad_flag", `unknown option ${name}`, "Run cairn --help to see the options.");
+      }
+      positionals.push(token);
+      continue;
+    }
+    const inline = eq > 0 ? token.slice(eq + 1) : undefined;
+    switch (spec.arity) {
+      case "flag":
+        if (inline !== undefined) throw new CairnError("bad_flag", `${name} takes no value`);
+        (raw as Record<string, unknown>)[spec.key] = true;
+        break;
+      case "one": {
+        const value = inline ?? argv[++i];
+        if (value === undefined) throw new CairnError("bad_flag", `${name} needs a value`);
+        (raw as Record<string, unknown>)[spec.key] = value;
+        break;
+      }
+      case "many": {
+        const values = inline !== undefined ? [inline] : [];
+        while (inline === undefined && i + 1 < argv.length && !(argv[i + 1] ?? "").startsWith("-")) {
+          values.push(argv[++i] ?? "");
+        }
+        if (values.length === 0) throw new CairnError("bad_flag", `${name} needs at least one value`);
+        const previous = (raw as Record<string, string[] | undefined>)[spec.key] ?? [];
+        (raw as Record<string, unknown>)[spec.key] = [...previous, ...values];
+        break;
+      }
+      default: {
+        const never: never = spec.arity;
+        throw new Error(`unhandled arity ${String(never)}`);
+      }
+    }
+  }
+  const parsed = argsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = String(issue?.path[0] ?? "");
+    const flag = flagNames[key] ?? key;
+    const got = (raw as Record<string, unknown>)[key];
+    throw new CairnError(
+      "bad_flag",
+      `${flag}: ${issue?.message ?? "invalid value"}${got !== undefined ? ` (got ${JSON.stringify(got)})` : ""}`,
+      flag === "--permission-mode" ? `Use one of: ${permissionModes.join(", ")}` : undefined,
+    );
+  }
+  return { ...parsed.data, prompt: positionals.length > 0 ? positionals.join(" ") : undefined };
+}
+
+export const helpText = `Usage: cairn [options] [prompt]
+
+A terminal coding agent. Print mode runs one task and exits:
+  cairn -p "explain src/main.ts"          cat log.txt | cairn -p "why does this fail?"
+
+Options:
+  -p, --print                       Run non-interactively and print the result
+  --output-format <format>          text (default), json or stream-json
+  --input-format <format>           text (default) or stream-json (NDJSON user messages on stdin)
+  --model <provider/model>          e.g. anthropic/claude-sonnet-4-5, openai/gpt-5, openai-chat/qwen3-coder
+  --max-turns <n>                   Stop after n model calls (error_max_turns)
+  --permission-mode <mode>          default, acceptEdits, plan, dontAsk or bypassPermissions
+  --dangerously-skip-permissions    Same as --permission-mode bypassPermissions
+  --allowedTools <rules...>         Rules to allow without asking, e.g. "Read" "Bash(git log:*)"
+  --disallowedTools <rules...>      Rules to deny
+  --system-prompt <text>            Replace the built-in system prompt
+  --append-system-prompt <text>     Add to the system prompt
+  --include-partial-messages        stream-json: also print stream_event lines as tokens arrive
+  --cwd <dir>                       Work in this directory
+  --verbose                         Accepted for compatibility with claude -p
+  -v, --version                     Print the version
+  -h, --help                        Print this help
+
+Providers (from the environment):
+  ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL       Anthropic Messages API
+  OPENAI_API_KEY, OPENAI_BASE_URL             OpenAI Responses API (openai/...) or any
+                                              OpenAI-compatible server (openai-chat/...)
+`;

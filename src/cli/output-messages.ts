@@ -1,0 +1,184 @@
+// The print-mode output contract: the JSON objects `--output-format json|stream-json` writes,
+// shaped as `claude -p` documents them (system/init, assistant, user, system/api_retry, result).
+
+import { randomUUID } from "node:crypto";
+import type { AgentEvent } from "../core/events.ts";
+import type { Block, Message } from "../core/messages.ts";
+import type { Usage } from "../core/usage.ts";
+import type { RunResult } from "../agent/index.ts";
+
+export interface PermissionDenial {
+  tool_name: string;
+  tool_use_id: string;
+  tool_input: unknown;
+}
+
+export interface WireUsage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+}
+
+export function wireUsage(usage: Usage): WireUsage {
+  return {
+    input_tokens: usage.inputTokens,
+    output_tokens: usage.outputTokens,
+    cache_creation_input_tokens: usage.cacheCreationInputTokens,
+    cache_read_input_tokens: usage.cacheReadInputTokens,
+  };
+}
+
+/** Content blocks as the Messages API shows them: provider-private data stays private. */
+export function publicContent(message: Message): Block[] {
+  return message.content.map((block) => {
+    if (!("providerData" in block) || block.providerData === undefined) return block;
+    const { providerData: _private, ...rest } = block;
+    return rest as Block;
+  });
+}
+
+export interface InitInfo {
+  sessionId: string;
+  cwd: string;
+  model: string;
+  tools: readonly string[];
+  permissionMode: string;
+  version: string;
+}
+
+export function initMessage(info: InitInfo): Record<string, unknown> {
+  return {
+    type: "system",
+    subtype: "init",
+    uuid: randomUUID(),
+    session_id: info.sessionId,
+    cwd: info.cwd,
+    model: info.model,
+    tools: info.tools,
+    mcp_servers: [],
+    permissionMode: info.permissionMode,
+    slash_commands: [],
+    apiKeySource: "none",
+    cairn_version: info.version,
+    output_style: "default",
+  };
+}
+
+/** The stream-json line for an agent event, or undefined for events that have none. */
+export function eventMessage(
+  event: AgentEvent,
+  sessionId: string,
+  includePartial: boolean,
+): Record<string, unknown> | undefined {
+  const base = { parent_tool_use_id: null, session_id: sessionId, uuid: randomUUID() };
+  switch (event.type) {
+    case "assistant":
+      return {
+        type: "assistant",
+        message: {
+          id: event.turn.id,
+          type: "message",
+          role: "assistant",
+          model: event.turn.model,
+          content: publicContent(event.message),
+          stop_reason: event.turn.stopReason,
+          stop_sequence: null,
+          usage: wireUsage(event.turn.usage),
+        },
+        ...base,
+      };
+    case "user":
+      // The prompt is the caller's own input; like `claude -p`, only tool results are echoed.
+      if (event.origin === "prompt") return undefined;
+      return { type: "user", message: { role: "user", content: publicContent(event.message) }, ...base };
+    case "retry":
+      return {
+        type: "system",
+        subtype: "api_retry",
+        attempt: event.attempt,
+        max_retries: event.maxRetries,
+        retry_delay_ms: event.delayMs,
+        error_status: event.errorStatus,
+        error: event.error,
+        session_id: sessionId,
+        uuid: base.uuid,
+      };
+    case "stream":
+      return includePartial ? { type: "stream_event", event: event.event, ...base } : undefined;
+    case "tool_start":
+    case "tool_end":
+    case "permission_denied":
+      return undefined;
+    default: {
+      const never: never = event;
+      throw new Error(`unhandled event ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+export type ResultSubtype = "success" | "error_max_turns" | "error_during_execution";
+
+export interface ResultInfo {
+  run: RunResult;
+  sessionId: string;
+  durationMs: number;
+  denials: readonly PermissionDenial[];
+  /** Set when the run ended on a signal or a failure; becomes `errors`. */
+  errors: readonly string[];
+}
+
+export function resultSubtype(run: RunResult): ResultSubtype {
+  switch (run.outcome) {
+    case "success":
+      return "success";
+    case "max_turns":
+      return "error_max_turns";
+    case "aborted":
+    case "error":
+      return "error_during_execution";
+    default: {
+      const never: never = run.outcome;
+      return never;
+    }
+  }
+}
+
+export function resultMessage(info: ResultInfo): Record<string, unknown> {
+  const subtype = resultSubtype(info.run);
+  const isError = subtype !== "success";
+  return {
+    type: "result",
+    subtype,
+    is_error: isError,
+    duration_ms: Math.round(info.durationMs),
+    duration_api_ms: Math.round(info.run.apiDurationMs),
+    num_turns: info.run.numTurns,
+    result: subtype === "error_during_execution" && info.errors.length > 0 ? info.errors.join("\n") : info.run.finalText,
+    stop_reason: info.run.stopReason,
+    session_id: info.sessionId,
+    total_cost_usd: info.run.costUsd,
+    usage: wireUsage(info.run.usage),
+    permission_denials: info.denials,
+    ...(isError ? { errors: info.errors } : {}),
+    terminal_reason: terminalReason(info.run),
+    uuid: randomUUID(),
+  };
+}
+
+function terminalReason(run: RunResult): string {
+  switch (run.outcome) {
+    case "success":
+      return "completed";
+    case "max_turns":
+      return "max_turns";
+    case "aborted":
+      return "aborted";
+    case "error":
+      return "error";
+    default: {
+      const never: never = run.outcome;
+      return never;
+    }
+  }
+}

@@ -1,0 +1,204 @@
+// Print mode (`cairn -p`): runs the agent without a UI and writes the documented output
+// contract to stdout (text, json or stream-json). Progress and warnings go to stderr only.
+
+import { createInterface } from "node:readline";
+import type { AgentEvent } from "../core/events.ts";
+import { CairnError, errorMessage } from "../core/errors.ts";
+import { newSessionId } from "../core/ids.ts";
+import { userText, type UserMessage } from "../core/messages.ts";
+import { emptyUsage } from "../core/usage.ts";
+import type { Conversation, RunResult } from "../agent/index.ts";
+import { ProviderError } from "../providers/index.ts";
+import type { CliArgs } from "./args.ts";
+import {
+  eventMessage,
+  initMessage,
+  resultMessage,
+  type PermissionDenial,
+} from "./output-messages.ts";
+import { createSession } from "./setup.ts";
+import { parseStreamJsonLine, readAll } from "./stdin.ts";
+
+export interface PrintIo {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Fires on SIGINT/SIGTERM; `reason` says which. */
+  signal: AbortSignal;
+  version: string;
+}
+
+/** Runs print mode; returns the process exit code. */
+export async function runPrint(args: CliArgs, cwd: string, io: PrintIo): Promise<number> {
+  const started = performance.now();
+  const sessionId = newSessionId();
+  const writeLine = (value: unknown): void => {
+    io.stdout.write(`${JSON.stringify(value)}\n`);
+  };
+  const warn = (message: string): void => {
+    io.stderr.write(`cairn: ${message}\n`);
+  };
+  const structured = args.outputFormat !== "text";
+
+  let session;
+  try {
+    session = await createSession(args, io.env, cwd, undefined);
+  } catch (error) {
+    // A setup failure still honours the output contract: scripts get a result object.
+    if (structured) {
+      writeLine(
+        resultMessage({
+          run: failedRun(error),
+          sessionId,
+          durationMs: performance.now() - started,
+          denials: [],
+          errors: [errorMessage(error)],
+        }),
+      );
+    }
+    throw error;
+  }
+
+  if (args.outputFormat === "stream-json") {
+    writeLine(
+      initMessage({
+        sessionId,
+        cwd,
+        model: session.resolved.model,
+        tools: session.tools.map((t) => t.name),
+        permissionMode: session.policy.mode,
+        version: io.version,
+      }),
+    );
+  }
+
+  const conversation: Conversation = { messages: [] };
+  const denials: PermissionDenial[] = [];
+  const emit = (event: AgentEvent): void => {
+    if (event.type === "retry") {
+      warn(
+        `${session.provider.id} request failed (${event.errorStatus ?? "network"}: ${event.error}); ` +
+          `retrying in ${(event.delayMs / 1000).toFixed(1)} s (attempt ${event.attempt}/${event.maxRetries})`,
+      );
+    }
+    if (event.type === "permission_denied") {
+      denials.push({ tool_name: event.toolName, tool_use_id: event.toolUseId, tool_input: event.input });
+    }
+    if (args.outputFormat === "stream-json") {
+      const line = eventMessage(event, sessionId, args.includePartialMessages);
+      if (line) writeLine(line);
+    }
+  };
+
+  let last: RunResult | undefined;
+  let lastErrors: string[] = [];
+  const runOne = async (prompt: UserMessage): Promise<RunResult> => {
+    const run = await session.agent.run(conversation, prompt, { signal: io.signal, emit });
+    lastErrors = runErrors(run, io.signal);
+    if (args.outputFormat === "stream-json") {
+      writeLine(
+        resultMessage({ run, sessionId, durationMs: performance.now() - started, denials, errors: lastErrors }),
+      );
+    }
+    return run;
+  };
+
+  if (args.inputFormat === "stream-json") {
+    let lineNumber = 0;
+    const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
+    for await (const line of lines) {
+      lineNumber++;
+      const prompt = parseStreamJsonLine(line, lineNumber, warn);
+      if (!prompt) continue;
+      last = await runOne(prompt);
+      if (last.outcome === "aborted") break;
+    }
+    lines.close();
+    if (!last) {
+      throw new CairnError("bad_input", "no user message on stdin", "Send at least one stream-json user message.");
+    }
+  } else {
+    last = await runOne(userText(await textPrompt(args, io)));
+  }
+
+  if (args.outputFormat === "json") {
+    writeLine(resultMessage({ run: last, sessionId, durationMs: performance.now() - started, denials, errors: lastErrors }));
+  } else if (args.outputFormat === "text") {
+    if (last.outcome === "success") io.stdout.write(last.finalText.endsWith("\n") ? last.finalText : `${last.finalText}\n`);
+    else for (const line of lastErrors) warn(line);
+  }
+  if (denials.length > 0) {
+    warn(
+      `${denials.length} tool call(s) were denied (${[...new Set(denials.map((d) => d.tool_name))].join(", ")}): ` +
+        "print mode cannot ask. Allow them with --allowedTools or --permission-mode.",
+    );
+  }
+  return exitCode(last, io.signal);
+}
+
+async function textPrompt(args: CliArgs, io: PrintIo): Promise<string> {
+  const piped = io.stdin.isTTY ? "" : await readAll(io.stdin);
+  const parts = [piped.trim(), args.prompt?.trim() ?? ""].filter((p) => p !== "");
+  if (parts.length === 0) {
+    throw new CairnError(
+      "bad_input",
+      "no prompt given",
+      'Pass it as an argument (cairn -p "fix the failing test") or on standard input.',
+    );
+  }
+  return parts.join("\n\n");
+}
+
+function runErrors(run: RunResult, signal: AbortSignal): string[] {
+  switch (run.outcome) {
+    case "success":
+      return [];
+    case "max_turns":
+      return [`Reached the maximum number of turns (${run.numTurns})`];
+    case "aborted":
+      return [`Interrupted by ${signal.reason === "SIGTERM" ? "SIGTERM" : "SIGINT"}`];
+    case "error":
+      return [describeFailure(run.error)];
+    default: {
+      const never: never = run.outcome;
+      return never;
+    }
+  }
+}
+
+/** A provider failure as a person can act on it: what failed, where, and what to check. */
+export function describeFailure(error: Error | undefined): string {
+  if (!(error instanceof ProviderError)) return error?.message ?? "unknown error";
+  const hints: Partial<Record<ProviderError["kind"], string>> = {
+    auth: "check that the API key is set and valid for this base URL",
+    not_found: "check the model id and that the base URL is right (OpenAI-compatible servers usually end in /v1)",
+    bad_request: "the server rejected the request; check the model id and the server's limits",
+    rate_limit: "rate limited; retries were exhausted, wait and run again",
+    overloaded: "the provider is overloaded; retries were exhausted",
+    server: "the provider failed; retries were exhausted",
+    network: "could not reach the server; check the base URL and your connection",
+    stream_cut: "the response stream kept breaking; retries were exhausted",
+    timeout: "the server stopped sending data; retries were exhausted",
+  };
+  const hint = hints[error.kind];
+  return hint ? `${error.message} (${hint})` : error.message;
+}
+
+function exitCode(run: RunResult, signal: AbortSignal): number {
+  if (run.outcome === "aborted") return signal.reason === "SIGTERM" ? 143 : 130;
+  return run.outcome === "success" ? 0 : 1;
+}
+
+function failedRun(error: unknown): RunResult {
+  return {
+    outcome: "error",
+    finalText: "",
+    numTurns: 0,
+    usage: emptyUsage(),
+    costUsd: 0,
+    apiDurationMs: 0,
+    stopReason: null,
+    error: error instanceof Error ? error : new Error(String(error)),
+  };
+}

@@ -1,0 +1,110 @@
+// Assembles an agent from CLI options and the environment: model and provider (with retries),
+// tools, permission policy and system prompt. Shared by every CLI front-end.
+
+import { stat } from "node:fs/promises";
+import { resolve } from "node:path";
+import { CairnError } from "../core/errors.ts";
+import { buildSystemPrompt, createAgent, type Agent, type AskPermission } from "../agent/index.ts";
+import { parseRule, splitRuleList, type PermissionPolicy } from "../permissions/index.ts";
+import {
+  createProvider,
+  defaultRetryPolicy,
+  resolveModel,
+  withRetries,
+  type Env,
+  type Provider,
+  type ResolvedModel,
+  type RetryPolicy,
+} from "../providers/index.ts";
+import { testTools, type Tool } from "../tools/index.ts";
+import type { CliArgs } from "./args.ts";
+
+export interface Session {
+  agent: Agent;
+  resolved: ResolvedModel;
+  provider: Provider;
+  tools: readonly Tool[];
+  policy: PermissionPolicy;
+  cwd: string;
+}
+
+export async function resolveCwd(requested: string | undefined, base: string): Promise<string> {
+  const cwd = resolve(base, requested ?? ".");
+  const info = await stat(cwd).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    throw new CairnError("bad_flag", `--cwd ${requested ?? cwd}: no such directory`, `Checked ${cwd}`);
+  }
+  return cwd;
+}
+
+export function buildPolicy(args: CliArgs): PermissionPolicy {
+  const mode = args.dangerouslySkipPermissions ? "bypassPermissions" : (args.permissionMode ?? "default");
+  return {
+    mode,
+    allow: splitRuleList(args.allowedTools).map((r) => parseRule(r, "--allowedTools")),
+    ask: [],
+    deny: splitRuleList(args.disallowedTools).map((r) => parseRule(r, "--disallowedTools")),
+  };
+}
+
+/** A bare tool name in the deny list removes the tool from what the model is offered. */
+function availableTools(all: readonly Tool[], policy: PermissionPolicy): Tool[] {
+  const removed = new Set(policy.deny.filter((r) => r.specifier === undefined).map((r) => r.tool));
+  return all.filter((t) => !removed.has(t.name));
+}
+
+export async function createSession(
+  args: CliArgs,
+  env: Env,
+  cwd: string,
+  askPermission: AskPermission | undefined,
+): Promise<Session> {
+  const policy = buildPolicy(args);
+  const resolved = resolveModel(args.model, env);
+  const provider = withRetries(await createProvider(resolved, env), retryPolicy(env));
+  const tools = availableTools(env.CAIRN_TEST_TOOLS === "1" ? testTools : [], policy);
+  const thinkingBudget = envInt(env, "MAX_THINKING_TOKENS", 0) || undefined;
+  const agent = createAgent({
+    provider,
+    model: { ...resolved.info, id: resolved.model },
+    system: buildSystemPrompt({
+      cwd,
+      platform: process.platform,
+      ...(args.systemPrompt !== undefined ? { replace: args.systemPrompt } : {}),
+      ...(args.appendSystemPrompt !== undefined ? { append: args.appendSystemPrompt } : {}),
+    }),
+    tools,
+    policy,
+    ...(askPermission ? { askPermission } : {}),
+    cwd,
+    ...(args.maxTurns !== undefined ? { maxTurns: args.maxTurns } : {}),
+    ...(thinkingBudget !== undefined ? { thinkingBudget } : {}),
+    ...maxTokensFor(resolved, thinkingBudget),
+  });
+  return { agent, resolved, provider, tools, policy, cwd };
+}
+
+/** Anthropic requires max_tokens; OpenAI-style servers choose their own unless told. */
+function maxTokensFor(resolved: ResolvedModel, thinkingBudget: number | undefined): { maxTokens?: number } {
+  if (resolved.provider !== "anthropic") return {};
+  const base = Math.min(resolved.info.maxOutputTokens, 32_000);
+  return { maxTokens: thinkingBudget !== undefined ? Math.max(base, thinkingBudget + 4_096) : base };
+}
+
+function retryPolicy(env: Env): RetryPolicy {
+  return {
+    ...defaultRetryPolicy,
+    maxRetries: envInt(env, "CAIRN_MAX_RETRIES", defaultRetryPolicy.maxRetries),
+    baseDelayMs: envInt(env, "CAIRN_RETRY_BASE_MS", defaultRetryPolicy.baseDelayMs),
+    idleTimeoutMs: envInt(env, "CAIRN_STREAM_IDLE_TIMEOUT_MS", defaultRetryPolicy.idleTimeoutMs),
+  };
+}
+
+function envInt(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return fallback;
+  if (!/^\d+$/.test(raw.trim())) {
+    throw new CairnError("bad_flag", `${name}=${raw}: expected a whole number`, `unset ${name} or set it to e.g. 10`);
+  }
+  return Number(raw.trim());
+}

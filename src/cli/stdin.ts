@@ -1,0 +1,81 @@
+// Reads what a script pipes into `cairn -p`: a plain prompt, or stream-json user messages.
+// Piped input is capped (10 MB, as `claude -p` does) and every bad line is reported by number.
+
+import { z } from "zod";
+import { CairnError } from "../core/errors.ts";
+import type { UserBlock, UserMessage } from "../core/messages.ts";
+
+export const maxStdinBytes = 10 * 1024 * 1024;
+
+export async function readAll(stream: NodeJS.ReadableStream, limit = maxStdinBytes): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const buffer = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    size += buffer.length;
+    if (size > limit) {
+      throw new CairnError(
+        "bad_input",
+        `standard input is larger than ${limit / 1024 / 1024} MB`,
+        "Pass a smaller input, or save it to a file and ask cairn to read the file.",
+      );
+    }
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+const textBlock = z.object({ type: z.literal("text"), text: z.string() });
+const imageBlock = z.object({
+  type: z.literal("image"),
+  source: z.object({ type: z.literal("base64"), media_type: z.string(), data: z.string() }),
+});
+const inputLine = z.object({
+  type: z.literal("user"),
+  message: z.object({
+    role: z.literal("user"),
+    content: z.union([z.string(), z.array(z.union([textBlock, imageBlock])).min(1)]),
+  }),
+});
+
+const inputHint =
+  'Each line must be one JSON object like {"type":"user","message":{"role":"user","content":"..."}}';
+
+/**
+ * Parses one NDJSON input line: a user message, or undefined for a blank line or a message type
+ * this version does not act on (reported through `warn`, never silently).
+ */
+export function parseStreamJsonLine(
+  line: string,
+  lineNumber: number,
+  warn: (message: string) => void,
+): UserMessage | undefined {
+  if (line.trim() === "") return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    throw new CairnError(
+      "bad_input",
+      `stdin line ${lineNumber}: not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+      inputHint,
+    );
+  }
+  const kind = z.object({ type: z.string() }).safeParse(value);
+  if (kind.success && kind.data.type !== "user") {
+    warn(`stdin line ${lineNumber}: ignoring a "${kind.data.type}" message (only "user" messages are read)`);
+    return undefined;
+  }
+  const parsed = inputLine.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new CairnError(
+      "bad_input",
+      `stdin line ${lineNumber}: ${issue?.path.join(".") || "(line)"}: ${issue?.message ?? "invalid"}`,
+      inputHint,
+    );
+  }
+  const content = parsed.data.message.content;
+  const blocks: UserBlock[] = typeof content === "string" ? [{ type: "text", text: content }] : content;
+  return { role: "user", content: blocks };
+}

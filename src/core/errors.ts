@@ -1,0 +1,30 @@
+// Errors a person must act on: a stable code, a one-line message and a hint.
+// The CLI prints message and hint and exits non-zero; stacks go only to the debug log.
+
+export type CairnErrorCode =
+  | "no_provider"
+  | "bad_model"
+  | "bad_flag"
+  | "bad_input"
+  | "provider_auth"
+  | "provider_request"
+  | "provider_not_found"
+  | "provider_unavailable"
+  | "aborted";
+
+export class CairnError extends Error {
+  readonly code: CairnErrorCode;
+  readonly hint: string | undefined;
+
+  constructor(code: CairnErrorCode, message: string, hint?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "CairnError";
+    this.code = code;
+    this.hint = hint;
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

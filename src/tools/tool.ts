@@ -1,0 +1,59 @@
+// What a tool is: a plain object with a zod input schema, an access description for the
+// permission engine, and a run function. Tools never ask for permission themselves.
+
+import { z } from "zod";
+import type { ImageBlock, TextBlock } from "../core/messages.ts";
+import type { ToolSpec } from "../providers/types.ts";
+
+/** What the permission engine must judge before a call runs. */
+export type Access =
+  | { kind: "none" }
+  | { kind: "read"; paths: string[] }
+  | { kind: "write"; paths: string[] }
+  | { kind: "command"; command: string }
+  | { kind: "network"; url: string };
+
+export interface ToolContext {
+  /** The workspace root every relative path is resolved against. */
+  cwd: string;
+  signal: AbortSignal;
+  onProgress?: (text: string) => void;
+}
+
+export interface ToolOutput {
+  /** What the model sees. */
+  content: string | Array<TextBlock | ImageBlock>;
+  isError?: boolean;
+  /** Structured data for front-ends (a diff, a file list); never sent to the model. */
+  display?: unknown;
+}
+
+export interface Tool<Schema extends z.ZodType = z.ZodType> {
+  name: string;
+  description: string;
+  input: Schema;
+  /** Read-only calls may run concurrently with each other. */
+  readOnly: boolean;
+  describeAccess(input: z.infer<Schema>): Access;
+  run(input: z.infer<Schema>, ctx: ToolContext): Promise<ToolOutput>;
+}
+
+export function defineTool<Schema extends z.ZodType>(tool: Tool<Schema>): Tool {
+  // Sound: the orchestrator only calls describeAccess/run with the output of tool.input.parse.
+  return tool as unknown as Tool;
+}
+
+/** The tool as the model sees it. Deterministic, so request prefixes stay byte-identical. */
+export function toolSpec(tool: Tool): ToolSpec {
+  const { $schema: _ignored, ...inputSchema } = z.toJSONSchema(tool.input, { io: "input" });
+  return { name: tool.name, description: tool.description, inputSchema };
+}
+
+/** A zod failure as a message a model can act on: each offending field and what was expected. */
+export function describeInputError(toolName: string, error: z.ZodError): string {
+  const lines = error.issues.map((issue) => {
+    const where = issue.path.length > 0 ? issue.path.join(".") : "(input)";
+    return `- ${where}: ${issue.message}`;
+  });
+  return `Invalid input for ${toolName}:\n${lines.join("\n")}\nFix these fields and call ${toolName} again.`;
+}
