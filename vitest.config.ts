@@ -5,5 +5,8 @@ export default defineConfig({
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // The JSON report is what .ci/run counts for its closing "N passed, N failed" line.
+    reporters: ["default", "json"],
+    outputFile: { json: ".tmp/vitest-results.json" },
   },
 });

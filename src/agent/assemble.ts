@@ -109,7 +109,14 @@ export function createAssembler(fallbackModel: string, fallbackId: string): Asse
         .filter(([, entry]) => entry.done)
         .map(([, entry]) => entry.block)
         .filter((b) => b.type !== "text" || b.text !== "");
-      return { message: { role: "assistant", content }, id, model, stopReason, usage, invalidInputs: invalid };
+      return {
+        message: { role: "assistant", content },
+        id,
+        model,
+        stopReason,
+        usage,
+        invalidInputs: invalid,
+      };
     },
   };
 }
@@ -140,8 +147,12 @@ function parseToolInput(json: string): { input: unknown; error?: string } {
   if (json.trim() === "") return { input: {} };
   try {
     const value: unknown = JSON.parse(json);
-    if (typeof value === "object" && value !== null && !Array.isArray(value)) return { input: value };
-    return { input: {}, error: `expected a JSON object, got ${Array.isArray(value) ? "an array" : typeof value}` };
+    if (typeof value === "object" && value !== null && !Array.isArray(value))
+      return { input: value };
+    return {
+      input: {},
+      error: `expected a JSON object, got ${Array.isArray(value) ? "an array" : typeof value}`,
+    };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const preview = json.length > 200 ? `${json.slice(0, 200)}…` : json;

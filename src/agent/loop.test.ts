@@ -4,17 +4,36 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { AgentEvent } from "../core/events.ts";
-import { pairingViolations, userText, type ToolResultBlock, type UserMessage } from "../core/messages.ts";
+import {
+  pairingViolations,
+  userText,
+  type ToolResultBlock,
+  type UserMessage,
+} from "../core/messages.ts";
 import { lookupModel } from "../providers/catalog.ts";
 import { ProviderError } from "../providers/provider-error.ts";
 import type { PermissionPolicy } from "../permissions/index.ts";
 import { defineTool, testTools, type Tool } from "../tools/index.ts";
-import { scriptedProvider, textTurn, toolTurn, type ScriptedTurn } from "../../test/support/scripted-provider.ts";
+import {
+  scriptedProvider,
+  textTurn,
+  toolTurn,
+  type ScriptedTurn,
+} from "../../test/support/scripted-provider.ts";
 import { createAgent, type AgentConfig, type Conversation } from "./loop.ts";
 
-const policy = (mode: PermissionPolicy["mode"] = "default"): PermissionPolicy => ({ mode, allow: [], ask: [], deny: [] });
+const policy = (mode: PermissionPolicy["mode"] = "default"): PermissionPolicy => ({
+  mode,
+  allow: [],
+  ask: [],
+  deny: [],
+});
 
-async function run(turns: ScriptedTurn[], overrides: Partial<AgentConfig> = {}, signal = new AbortController().signal) {
+async function run(
+  turns: ScriptedTurn[],
+  overrides: Partial<AgentConfig> = {},
+  signal = new AbortController().signal,
+) {
   const provider = scriptedProvider(turns);
   const cwd = await mkdtemp(join(tmpdir(), "cairn-loop-"));
   const agent = createAgent({
@@ -28,7 +47,10 @@ async function run(turns: ScriptedTurn[], overrides: Partial<AgentConfig> = {}, 
   });
   const events: AgentEvent[] = [];
   const conversation: Conversation = { messages: [] };
-  const result = await agent.run(conversation, userText("go"), { signal, emit: (e) => events.push(e) });
+  const result = await agent.run(conversation, userText("go"), {
+    signal,
+    emit: (e) => events.push(e),
+  });
   expect(provider.violations).toEqual([]);
   return { result, events, conversation, provider, cwd };
 }
@@ -56,12 +78,17 @@ describe("agent loop", () => {
     expect(result.outcome).toBe("success");
     expect(result.numTurns).toBe(2);
     expect(result.usage.outputTokens).toBe(10);
-    expect(toolResults(conversation, 2)).toEqual([{ type: "tool_result", tool_use_id: "t1", content: "ping" }]);
+    expect(toolResults(conversation, 2)).toEqual([
+      { type: "tool_result", tool_use_id: "t1", content: "ping" },
+    ]);
     expect(provider.requests[1]?.messages.at(-1)).toEqual(conversation.messages[2]);
   });
 
   it("answers an unknown tool with an error naming the available tools", async () => {
-    const { conversation } = await run([toolTurn([{ id: "t1", name: "Nope", input: {} }]), textTurn("ok")]);
+    const { conversation } = await run([
+      toolTurn([{ id: "t1", name: "Nope", input: {} }]),
+      textTurn("ok"),
+    ]);
     const [r] = toolResults(conversation, 2);
     expect(r?.is_error).toBe(true);
     expect(r?.content).toContain('No tool named "Nope"');
@@ -69,7 +96,10 @@ describe("agent loop", () => {
   });
 
   it("answers input that fails validation with the field and what was expected", async () => {
-    const { conversation } = await run([toolTurn([{ id: "t1", name: "TestEcho", input: { text: 5 } }]), textTurn("ok")]);
+    const { conversation } = await run([
+      toolTurn([{ id: "t1", name: "TestEcho", input: { text: 5 } }]),
+      textTurn("ok"),
+    ]);
     const [r] = toolResults(conversation, 2);
     expect(r?.is_error).toBe(true);
     expect(r?.content).toMatch(/Invalid input for TestEcho:\n- text: .*string/i);
@@ -93,7 +123,12 @@ describe("agent loop", () => {
     ]);
     expect(result.outcome).toBe("success");
     expect(toolResults(conversation, 2)).toEqual([
-      { type: "tool_result", tool_use_id: "t1", content: "TestFail failed: disk on fire", is_error: true },
+      {
+        type: "tool_result",
+        tool_use_id: "t1",
+        content: "TestFail failed: disk on fire",
+        is_error: true,
+      },
     ]);
   });
 
@@ -112,7 +147,10 @@ describe("agent loop", () => {
   it("runs a mutating call the user approves", async () => {
     const asked: string[] = [];
     const { conversation, cwd } = await run(
-      [toolTurn([{ id: "t1", name: "TestWrite", input: { path: "a.txt", content: "hi" } }]), textTurn("ok")],
+      [
+        toolTurn([{ id: "t1", name: "TestWrite", input: { path: "a.txt", content: "hi" } }]),
+        textTurn("ok"),
+      ],
       {
         askPermission: (req) => {
           asked.push(req.toolName);
@@ -135,7 +173,10 @@ describe("agent loop", () => {
       readOnly: true,
       describeAccess: () => ({ kind: "none" }),
       run: async () => {
-        await Promise.race([bStarted, new Promise((_, reject) => setTimeout(() => reject(new Error("ran alone")), 2000))]);
+        await Promise.race([
+          bStarted,
+          new Promise((_, reject) => setTimeout(() => reject(new Error("ran alone")), 2000)),
+        ]);
         return { content: "a" };
       },
     });
@@ -151,7 +192,13 @@ describe("agent loop", () => {
       },
     });
     const { conversation } = await run(
-      [toolTurn([{ id: "a", name: "A", input: {} }, { id: "b", name: "B", input: {} }]), textTurn("ok")],
+      [
+        toolTurn([
+          { id: "a", name: "A", input: {} },
+          { id: "b", name: "B", input: {} },
+        ]),
+        textTurn("ok"),
+      ],
       { tools: [waitsForB, startsB] as Tool[] },
     );
     expect(toolResults(conversation, 2).map((r) => [r.tool_use_id, r.content])).toEqual([
@@ -177,7 +224,12 @@ describe("agent loop", () => {
     expect(pairingViolations(conversation.messages)).toEqual([]);
     const results = toolResults(conversation, 2);
     expect(results.map((r) => r.tool_use_id)).toEqual(["s1", "w1"]);
-    expect(results.every((r) => r.is_error === true && String(r.content).includes("Interrupted"))).toBe(true);
+    expect(
+      results.every(
+        (r) =>
+          r.is_error === true && typeof r.content === "string" && r.content.includes("Interrupted"),
+      ),
+    ).toBe(true);
   });
 
   it("keeps the text streamed before an abort and leaves a valid conversation", async () => {
@@ -185,11 +237,16 @@ describe("agent loop", () => {
     const { result, conversation } = await run(
       [
         async function* (signal) {
+          await Promise.resolve();
           yield { type: "message_start", messageId: "m", model: "x" } as const;
           yield { type: "block_start", index: 0, block: { type: "text" } } as const;
           yield { type: "text_delta", index: 0, text: "partial answer" } as const;
           yield { type: "block_stop", index: 0 } as const;
-          yield { type: "block_start", index: 1, block: { type: "tool_use", id: "t9", name: "TestEcho" } } as const;
+          yield {
+            type: "block_start",
+            index: 1,
+            block: { type: "tool_use", id: "t9", name: "TestEcho" },
+          } as const;
           controller.abort("SIGINT");
           if (signal.aborted) throw new ProviderError("aborted", "aborted");
         },
@@ -198,12 +255,18 @@ describe("agent loop", () => {
       controller.signal,
     );
     expect(result.outcome).toBe("aborted");
-    expect(conversation.messages.at(-1)).toEqual({ role: "assistant", content: [{ type: "text", text: "partial answer" }] });
+    expect(conversation.messages.at(-1)).toEqual({
+      role: "assistant",
+      content: [{ type: "text", text: "partial answer" }],
+    });
   });
 
   it("stops at --max-turns after answering the last turn's tool calls", async () => {
     const { result, conversation, provider } = await run(
-      [toolTurn([{ id: "t1", name: "TestEcho", input: { text: "1" } }]), toolTurn([{ id: "t2", name: "TestEcho", input: { text: "2" } }])],
+      [
+        toolTurn([{ id: "t1", name: "TestEcho", input: { text: "1" } }]),
+        toolTurn([{ id: "t2", name: "TestEcho", input: { text: "2" } }]),
+      ],
       { maxTurns: 2 },
     );
     expect(result.outcome).toBe("max_turns");
@@ -223,7 +286,10 @@ describe("agent loop", () => {
       ],
     ]);
     expect(result.finalText).toBe("Hello world");
-    expect(conversation.messages[1]).toEqual({ role: "assistant", content: [{ type: "text", text: "Hello world" }] });
+    expect(conversation.messages[1]).toEqual({
+      role: "assistant",
+      content: [{ type: "text", text: "Hello world" }],
+    });
     expect(events.filter((e) => e.type === "retry")).toHaveLength(1);
   });
 

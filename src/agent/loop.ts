@@ -139,7 +139,8 @@ async function runLoop(
     }
 
     const assembled = assembler.finish();
-    const aborted = signal.aborted || (failure instanceof ProviderError && failure.kind === "aborted");
+    const aborted =
+      signal.aborted || (failure instanceof ProviderError && failure.kind === "aborted");
     if (failure && !aborted) {
       // A failed call leaves no partial message behind: the conversation stays as it was.
       return result("error", failure);
@@ -154,13 +155,22 @@ async function runLoop(
       emit({
         type: "assistant",
         message,
-        turn: { id: assembled.id, model: assembled.model, stopReason: assembled.stopReason, usage: assembled.usage },
+        turn: {
+          id: assembled.id,
+          model: assembled.model,
+          stopReason: assembled.stopReason,
+          usage: assembled.usage,
+        },
       });
     }
     const calls = toolUsesOf(message);
     if (aborted) {
       if (calls.length > 0) {
-        appendToolResults(conversation, emit, calls.map((c) => errorResult(c.id, interruptedMessage)));
+        appendToolResults(
+          conversation,
+          emit,
+          calls.map((c) => errorResult(c.id, interruptedMessage)),
+        );
       }
       return result("aborted");
     }

@@ -18,7 +18,10 @@ export interface PermissionRequest {
 export type PermissionAnswer = { behavior: "allow" } | { behavior: "deny"; message?: string };
 
 /** Supplied by the front-end; absent means nobody can be asked, so "ask" becomes "deny". */
-export type AskPermission = (request: PermissionRequest, signal: AbortSignal) => Promise<PermissionAnswer>;
+export type AskPermission = (
+  request: PermissionRequest,
+  signal: AbortSignal,
+) => Promise<PermissionAnswer>;
 
 export interface ToolRunOptions {
   tools: ReadonlyMap<string, Tool>;
@@ -49,19 +52,22 @@ export async function runToolCalls(
   const results = new Map<string, ToolResultBlock>();
   for (const p of prepared) if (p.kind === "done") results.set(p.result.tool_use_id, p.result);
 
-  const runnable = prepared.filter((p): p is Extract<Prepared, { kind: "run" }> => p.kind === "run");
+  const runnable = prepared.filter(
+    (p): p is Extract<Prepared, { kind: "run" }> => p.kind === "run",
+  );
   for (const batch of batches(runnable)) {
     const settled = await mapBounded(batch, options.maxConcurrency, (job) => execute(job, options));
     for (const result of settled) results.set(result.tool_use_id, result);
   }
   // Every call gets exactly one result, in the model's order.
-  return calls.map(
-    (call) => results.get(call.id) ?? errorResult(call.id, interruptedMessage),
-  );
+  return calls.map((call) => results.get(call.id) ?? errorResult(call.id, interruptedMessage));
 }
 
 async function prepare(call: ToolUseBlock, options: ToolRunOptions): Promise<Prepared> {
-  const done = (content: string): Prepared => ({ kind: "done", result: errorResult(call.id, content) });
+  const done = (content: string): Prepared => ({
+    kind: "done",
+    result: errorResult(call.id, content),
+  });
   if (options.signal.aborted) return done(interruptedMessage);
   const tool = options.tools.get(call.name);
   if (!tool) {
@@ -70,7 +76,9 @@ async function prepare(call: ToolUseBlock, options: ToolRunOptions): Promise<Pre
   }
   const invalid = options.invalidInputs.get(call.id);
   if (invalid !== undefined) {
-    return done(`The input for ${call.name} was ${invalid}. Send the call again with a valid JSON object.`);
+    return done(
+      `The input for ${call.name} was ${invalid}. Send the call again with a valid JSON object.`,
+    );
   }
   const parsed = tool.input.safeParse(call.input);
   if (!parsed.success) return done(describeInputError(call.name, parsed.error));
@@ -83,7 +91,13 @@ async function prepare(call: ToolUseBlock, options: ToolRunOptions): Promise<Pre
   } else if (decision.behavior === "ask") {
     const answer = options.askPermission
       ? await options.askPermission(
-          { toolUseId: call.id, toolName: tool.name, input: parsed.data, access, reason: decision.reason },
+          {
+            toolUseId: call.id,
+            toolName: tool.name,
+            input: parsed.data,
+            access,
+            reason: decision.reason,
+          },
           options.signal,
         )
       : ({ behavior: "deny", message: "no one was available to approve it" } as const);
@@ -93,7 +107,13 @@ async function prepare(call: ToolUseBlock, options: ToolRunOptions): Promise<Pre
     }
   }
   if (denial !== undefined) {
-    options.emit({ type: "permission_denied", toolUseId: call.id, toolName: tool.name, input: call.input, reason: denial });
+    options.emit({
+      type: "permission_denied",
+      toolUseId: call.id,
+      toolName: tool.name,
+      input: call.input,
+      reason: denial,
+    });
     return done(denial);
   }
   return { kind: "run", call, tool, input: parsed.data };
@@ -141,7 +161,11 @@ function batches<T extends { tool: Tool }>(jobs: readonly T[]): T[][] {
   return out;
 }
 
-async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

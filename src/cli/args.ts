@@ -104,7 +104,11 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     const spec = flags[name];
     if (!spec) {
       if (token.startsWith("-") && token !== "-") {
-        throw new CairnError("bad_flag", `unknown option ${name}`, "Run cairn --help to see the options.");
+        throw new CairnError(
+          "bad_flag",
+          `unknown option ${name}`,
+          "Run cairn --help to see the options.",
+        );
       }
       positionals.push(token);
       continue;
@@ -123,10 +127,15 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       }
       case "many": {
         const values = inline !== undefined ? [inline] : [];
-        while (inline === undefined && i + 1 < argv.length && !(argv[i + 1] ?? "").startsWith("-")) {
+        while (
+          inline === undefined &&
+          i + 1 < argv.length &&
+          !(argv[i + 1] ?? "").startsWith("-")
+        ) {
           values.push(argv[++i] ?? "");
         }
-        if (values.length === 0) throw new CairnError("bad_flag", `${name} needs at least one value`);
+        if (values.length === 0)
+          throw new CairnError("bad_flag", `${name} needs at least one value`);
         const previous = (raw as Record<string, string[] | undefined>)[spec.key] ?? [];
         (raw as Record<string, unknown>)[spec.key] = [...previous, ...values];
         break;
@@ -161,7 +170,7 @@ Options:
   -p, --print                       Run non-interactively and print the result
   --output-format <format>          text (default), json or stream-json
   --input-format <format>           text (default) or stream-json (NDJSON user messages on stdin)
-  --model <provider/model>          e.g. anthropic/claude-sonnet-4-5, openai/gpt-5, openai-chat/qwen3-coder
+  --model <provider/model>          e.g. anthropic/claude-sonnet-5-5, openai/gpt-5, openai-chat/qwen3-coder
   --max-turns <n>                   Stop after n model calls (error_max_turns)
   --permission-mode <mode>          default, acceptEdits, plan, dontAsk or bypassPermissions
   --dangerously-skip-permissions    Same as --permission-mode bypassPermissions

@@ -28,7 +28,11 @@ export async function main(argv: readonly string[], version: string): Promise<vo
   process.exit(code);
 }
 
-async function dispatch(argv: readonly string[], version: string, signal: AbortSignal): Promise<number> {
+async function dispatch(
+  argv: readonly string[],
+  version: string,
+  signal: AbortSignal,
+): Promise<number> {
   const args = parseArgs(argv);
   if (args.help) {
     process.stdout.write(helpText);

@@ -6,6 +6,7 @@ import type { AgentEvent } from "../core/events.ts";
 import type { Block, Message } from "../core/messages.ts";
 import type { Usage } from "../core/usage.ts";
 import type { RunResult } from "../agent/index.ts";
+import { anthropicStreamEvents } from "./partial-events.ts";
 
 export interface PermissionDenial {
   tool_name: string;
@@ -34,7 +35,7 @@ export function publicContent(message: Message): Block[] {
   return message.content.map((block) => {
     if (!("providerData" in block) || block.providerData === undefined) return block;
     const { providerData: _private, ...rest } = block;
-    return rest as Block;
+    return rest;
   });
 }
 
@@ -65,12 +66,27 @@ export function initMessage(info: InitInfo): Record<string, unknown> {
   };
 }
 
-/** The stream-json line for an agent event, or undefined for events that have none. */
-export function eventMessage(
+/** The stream-json lines for an agent event (none for events that have no line). */
+export function eventMessages(
   event: AgentEvent,
   sessionId: string,
   includePartial: boolean,
-): Record<string, unknown> | undefined {
+): Array<Record<string, unknown>> {
+  if (event.type === "stream") {
+    if (!includePartial) return [];
+    return anthropicStreamEvents(event.event).map((raw) => ({
+      type: "stream_event",
+      event: raw,
+      parent_tool_use_id: null,
+      session_id: sessionId,
+      uuid: randomUUID(),
+    }));
+  }
+  const line = eventMessage(event, sessionId);
+  return line ? [line] : [];
+}
+
+function eventMessage(event: AgentEvent, sessionId: string): Record<string, unknown> | undefined {
   const base = { parent_tool_use_id: null, session_id: sessionId, uuid: randomUUID() };
   switch (event.type) {
     case "assistant":
@@ -91,7 +107,11 @@ export function eventMessage(
     case "user":
       // The prompt is the caller's own input; like `claude -p`, only tool results are echoed.
       if (event.origin === "prompt") return undefined;
-      return { type: "user", message: { role: "user", content: publicContent(event.message) }, ...base };
+      return {
+        type: "user",
+        message: { role: "user", content: publicContent(event.message) },
+        ...base,
+      };
     case "retry":
       return {
         type: "system",
@@ -105,7 +125,6 @@ export function eventMessage(
         uuid: base.uuid,
       };
     case "stream":
-      return includePartial ? { type: "stream_event", event: event.event, ...base } : undefined;
     case "tool_start":
     case "tool_end":
     case "permission_denied":
@@ -154,7 +173,10 @@ export function resultMessage(info: ResultInfo): Record<string, unknown> {
     duration_ms: Math.round(info.durationMs),
     duration_api_ms: Math.round(info.run.apiDurationMs),
     num_turns: info.run.numTurns,
-    result: subtype === "error_during_execution" && info.errors.length > 0 ? info.errors.join("\n") : info.run.finalText,
+    result:
+      subtype === "error_during_execution" && info.errors.length > 0
+        ? info.errors.join("\n")
+        : info.run.finalText,
     stop_reason: info.run.stopReason,
     session_id: info.sessionId,
     total_cost_usd: info.run.costUsd,

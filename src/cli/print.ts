@@ -11,7 +11,7 @@ import type { Conversation, RunResult } from "../agent/index.ts";
 import { ProviderError } from "../providers/index.ts";
 import type { CliArgs } from "./args.ts";
 import {
-  eventMessage,
+  eventMessages,
   initMessage,
   resultMessage,
   type PermissionDenial,
@@ -83,11 +83,15 @@ export async function runPrint(args: CliArgs, cwd: string, io: PrintIo): Promise
       );
     }
     if (event.type === "permission_denied") {
-      denials.push({ tool_name: event.toolName, tool_use_id: event.toolUseId, tool_input: event.input });
+      denials.push({
+        tool_name: event.toolName,
+        tool_use_id: event.toolUseId,
+        tool_input: event.input,
+      });
     }
     if (args.outputFormat === "stream-json") {
-      const line = eventMessage(event, sessionId, args.includePartialMessages);
-      if (line) writeLine(line);
+      for (const line of eventMessages(event, sessionId, args.includePartialMessages))
+        writeLine(line);
     }
   };
 
@@ -98,7 +102,13 @@ export async function runPrint(args: CliArgs, cwd: string, io: PrintIo): Promise
     lastErrors = runErrors(run, io.signal);
     if (args.outputFormat === "stream-json") {
       writeLine(
-        resultMessage({ run, sessionId, durationMs: performance.now() - started, denials, errors: lastErrors }),
+        resultMessage({
+          run,
+          sessionId,
+          durationMs: performance.now() - started,
+          denials,
+          errors: lastErrors,
+        }),
       );
     }
     return run;
@@ -116,18 +126,31 @@ export async function runPrint(args: CliArgs, cwd: string, io: PrintIo): Promise
     }
     lines.close();
     if (!last) {
-      throw new CairnError("bad_input", "no user message on stdin", "Send at least one stream-json user message.");
+      throw new CairnError(
+        "bad_input",
+        "no user message on stdin",
+        "Send at least one stream-json user message.",
+      );
     }
   } else {
     last = await runOne(userText(await textPrompt(args, io)));
   }
 
   if (args.outputFormat === "json") {
-    writeLine(resultMessage({ run: last, sessionId, durationMs: performance.now() - started, denials, errors: lastErrors }));
-  } else if (args.outputFormat === "text") {
-    if (last.outcome === "success") io.stdout.write(last.finalText.endsWith("\n") ? last.finalText : `${last.finalText}\n`);
-    else for (const line of lastErrors) warn(line);
+    writeLine(
+      resultMessage({
+        run: last,
+        sessionId,
+        durationMs: performance.now() - started,
+        denials,
+        errors: lastErrors,
+      }),
+    );
+  } else if (args.outputFormat === "text" && last.outcome === "success") {
+    io.stdout.write(last.finalText.endsWith("\n") ? last.finalText : `${last.finalText}\n`);
   }
+  // Whatever the format, a failed run also says why on stderr, where people look.
+  for (const line of lastErrors) warn(line);
   if (denials.length > 0) {
     warn(
       `${denials.length} tool call(s) were denied (${[...new Set(denials.map((d) => d.tool_name))].join(", ")}): ` +
@@ -172,7 +195,8 @@ export function describeFailure(error: Error | undefined): string {
   if (!(error instanceof ProviderError)) return error?.message ?? "unknown error";
   const hints: Partial<Record<ProviderError["kind"], string>> = {
     auth: "check that the API key is set and valid for this base URL",
-    not_found: "check the model id and that the base URL is right (OpenAI-compatible servers usually end in /v1)",
+    not_found:
+      "check the model id and that the base URL is right (OpenAI-compatible servers usually end in /v1)",
     bad_request: "the server rejected the request; check the model id and the server's limits",
     rate_limit: "rate limited; retries were exhausted, wait and run again",
     overloaded: "the provider is overloaded; retries were exhausted",

@@ -32,13 +32,19 @@ export async function resolveCwd(requested: string | undefined, base: string): P
   const cwd = resolve(base, requested ?? ".");
   const info = await stat(cwd).catch(() => undefined);
   if (!info?.isDirectory()) {
-    throw new CairnError("bad_flag", `--cwd ${requested ?? cwd}: no such directory`, `Checked ${cwd}`);
+    throw new CairnError(
+      "bad_flag",
+      `--cwd ${requested ?? cwd}: no such directory`,
+      `Checked ${cwd}`,
+    );
   }
   return cwd;
 }
 
 export function buildPolicy(args: CliArgs): PermissionPolicy {
-  const mode = args.dangerouslySkipPermissions ? "bypassPermissions" : (args.permissionMode ?? "default");
+  const mode = args.dangerouslySkipPermissions
+    ? "bypassPermissions"
+    : (args.permissionMode ?? "default");
   return {
     mode,
     allow: splitRuleList(args.allowedTools).map((r) => parseRule(r, "--allowedTools")),
@@ -85,10 +91,15 @@ export async function createSession(
 }
 
 /** Anthropic requires max_tokens; OpenAI-style servers choose their own unless told. */
-function maxTokensFor(resolved: ResolvedModel, thinkingBudget: number | undefined): { maxTokens?: number } {
+function maxTokensFor(
+  resolved: ResolvedModel,
+  thinkingBudget: number | undefined,
+): { maxTokens?: number } {
   if (resolved.provider !== "anthropic") return {};
   const base = Math.min(resolved.info.maxOutputTokens, 32_000);
-  return { maxTokens: thinkingBudget !== undefined ? Math.max(base, thinkingBudget + 4_096) : base };
+  return {
+    maxTokens: thinkingBudget !== undefined ? Math.max(base, thinkingBudget + 4_096) : base,
+  };
 }
 
 function retryPolicy(env: Env): RetryPolicy {
@@ -104,7 +115,11 @@ function envInt(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === "") return fallback;
   if (!/^\d+$/.test(raw.trim())) {
-    throw new CairnError("bad_flag", `${name}=${raw}: expected a whole number`, `unset ${name} or set it to e.g. 10`);
+    throw new CairnError(
+      "bad_flag",
+      `${name}=${raw}: expected a whole number`,
+      `unset ${name} or set it to e.g. 10`,
+    );
   }
   return Number(raw.trim());
 }

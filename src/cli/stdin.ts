@@ -7,7 +7,10 @@ import type { UserBlock, UserMessage } from "../core/messages.ts";
 
 export const maxStdinBytes = 10 * 1024 * 1024;
 
-export async function readAll(stream: NodeJS.ReadableStream, limit = maxStdinBytes): Promise<string> {
+export async function readAll(
+  stream: NodeJS.ReadableStream,
+  limit = maxStdinBytes,
+): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
@@ -63,7 +66,9 @@ export function parseStreamJsonLine(
   }
   const kind = z.object({ type: z.string() }).safeParse(value);
   if (kind.success && kind.data.type !== "user") {
-    warn(`stdin line ${lineNumber}: ignoring a "${kind.data.type}" message (only "user" messages are read)`);
+    warn(
+      `stdin line ${lineNumber}: ignoring a "${kind.data.type}" message (only "user" messages are read)`,
+    );
     return undefined;
   }
   const parsed = inputLine.safeParse(value);
@@ -76,6 +81,7 @@ export function parseStreamJsonLine(
     );
   }
   const content = parsed.data.message.content;
-  const blocks: UserBlock[] = typeof content === "string" ? [{ type: "text", text: content }] : content;
+  const blocks: UserBlock[] =
+    typeof content === "string" ? [{ type: "text", text: content }] : content;
   return { role: "user", content: blocks };
 }

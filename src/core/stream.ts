@@ -5,13 +5,7 @@ import type { ProviderData } from "./messages.ts";
 import type { Usage } from "./usage.ts";
 
 export type StopReason =
-  | "end_turn"
-  | "tool_use"
-  | "max_tokens"
-  | "stop_sequence"
-  | "refusal"
-  | "pause_turn"
-  | "other";
+  "end_turn" | "tool_use" | "max_tokens" | "stop_sequence" | "refusal" | "pause_turn" | "other";
 
 export type BlockStart =
   | { type: "text" }
@@ -33,4 +27,11 @@ export type StreamEvent =
    * Emitted by the retry wrapper, never by an adapter: everything streamed since the last
    * `message_start` is void and the request is being sent again after `delayMs`.
    */
-  | { type: "retry"; attempt: number; maxRetries: number; delayMs: number; errorStatus: number | null; error: string };
+  | {
+      type: "retry";
+      attempt: number;
+      maxRetries: number;
+      delayMs: number;
+      errorStatus: number | null;
+      error: string;
+    };

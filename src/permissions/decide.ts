@@ -37,12 +37,15 @@ export interface Decision {
 
 export function decide(policy: PermissionPolicy, query: PermissionQuery): Decision {
   const denied = policy.deny.find((r) => ruleCovers(r, query, "restrict"));
-  if (denied) return { behavior: "deny", reason: `denied by rule ${denied.source}`, rule: denied.source };
+  if (denied)
+    return { behavior: "deny", reason: `denied by rule ${denied.source}`, rule: denied.source };
   const asked = policy.ask.find((r) => ruleCovers(r, query, "restrict"));
   if (asked) return { behavior: "ask", reason: `rule ${asked.source} asks`, rule: asked.source };
-  if (policy.mode === "bypassPermissions") return { behavior: "allow", reason: "bypassPermissions mode" };
+  if (policy.mode === "bypassPermissions")
+    return { behavior: "allow", reason: "bypassPermissions mode" };
   const allowed = policy.allow.find((r) => ruleCovers(r, query, "grant"));
-  if (allowed) return { behavior: "allow", reason: `allowed by rule ${allowed.source}`, rule: allowed.source };
+  if (allowed)
+    return { behavior: "allow", reason: `allowed by rule ${allowed.source}`, rule: allowed.source };
   if (query.readOnly) return { behavior: "allow", reason: "read-only tool" };
   switch (policy.mode) {
     case "plan":
@@ -66,7 +69,10 @@ export function decide(policy: PermissionPolicy, query: PermissionQuery): Decisi
  * implemented yet, so a rule with a specifier fails safe: it never grants, and it always restricts.
  */
 function ruleCovers(rule: Rule, query: PermissionQuery, use: "grant" | "restrict"): boolean {
-  if (rule.tool !== canonicalToolName(query.toolName) && !mcpServerCovers(rule.tool, query.toolName)) {
+  if (
+    rule.tool !== canonicalToolName(query.toolName) &&
+    !mcpServerCovers(rule.tool, query.toolName)
+  ) {
     return false;
   }
   if (rule.specifier === undefined) return true;

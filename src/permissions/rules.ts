@@ -32,7 +32,8 @@ export function parseRule(text: string, origin: string): Rule {
   return {
     source,
     tool: canonicalToolName(match[1]),
-    specifier: specifier === undefined || specifier === "" || specifier === "*" ? undefined : specifier,
+    specifier:
+      specifier === undefined || specifier === "" || specifier === "*" ? undefined : specifier,
   };
 }
 

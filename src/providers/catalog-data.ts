@@ -8,21 +8,28 @@ export interface ModelPricing {
   cacheRead: number;
 }
 
+/**
+ * How a model is asked to think: "budget" takes a token budget (Anthropic `enabled` thinking,
+ * OpenAI reasoning effort), "adaptive" decides for itself (newer Claude models reject budgets).
+ */
+export type ThinkingStyle = "none" | "budget" | "adaptive";
+
 export interface CatalogEntry {
   contextWindow: number;
   maxOutputTokens: number;
   pricing: ModelPricing;
-  thinking: boolean;
+  thinking: ThinkingStyle;
   images: boolean;
 }
 
 const claude = (
+  contextWindow: number,
   maxOutputTokens: number,
   input: number,
   output: number,
-  thinking = true,
+  thinking: ThinkingStyle,
 ): CatalogEntry => ({
-  contextWindow: 200_000,
+  contextWindow,
   maxOutputTokens,
   pricing: { input, output, cacheWrite: input * 1.25, cacheRead: input * 0.1 },
   thinking,
@@ -35,7 +42,7 @@ const openai = (
   input: number,
   output: number,
   cacheRead: number,
-  thinking: boolean,
+  thinking: ThinkingStyle,
 ): CatalogEntry => ({
   contextWindow,
   maxOutputTokens,
@@ -44,23 +51,38 @@ const openai = (
   images: true,
 });
 
+const M = 1_000_000;
+const K = 200_000;
+
 export const catalogData: Readonly<Record<string, CatalogEntry>> = {
-  "claude-opus-4-5": claude(64_000, 5, 25),
-  "claude-opus-4-1": claude(32_000, 15, 75),
-  "claude-opus-4": claude(32_000, 15, 75),
-  "claude-sonnet-4-5": claude(64_000, 3, 15),
-  "claude-sonnet-4": claude(64_000, 3, 15),
-  "claude-3-7-sonnet": claude(64_000, 3, 15),
-  "claude-haiku-4-5": claude(64_000, 1, 5),
-  "claude-3-5-haiku": claude(8_192, 0.8, 4, false),
-  "gpt-5": openai(400_000, 128_000, 1.25, 10, 0.125, true),
-  "gpt-5-codex": openai(400_000, 128_000, 1.25, 10, 0.125, true),
-  "gpt-5-mini": openai(400_000, 128_000, 0.25, 2, 0.025, true),
-  "gpt-5-nano": openai(400_000, 128_000, 0.05, 0.4, 0.005, true),
-  "gpt-4.1": openai(1_047_576, 32_768, 2, 8, 0.5, false),
-  "gpt-4.1-mini": openai(1_047_576, 32_768, 0.4, 1.6, 0.1, false),
-  "gpt-4o": openai(128_000, 16_384, 2.5, 10, 1.25, false),
-  "gpt-4o-mini": openai(128_000, 16_384, 0.15, 0.6, 0.075, false),
-  o3: openai(200_000, 100_000, 2, 8, 0.5, true),
-  "o4-mini": openai(200_000, 100_000, 1.1, 4.4, 0.275, true),
+  "claude-fable-5-1": claude(M, 128_000, 10, 50, "adaptive"),
+  "claude-fable-5": claude(M, 128_000, 10, 50, "adaptive"),
+  "claude-opus-5-5": claude(M, 128_000, 4, 20, "adaptive"),
+  "claude-opus-5": claude(M, 128_000, 5, 25, "adaptive"),
+  "claude-sonnet-5-5": claude(M, 128_000, 2, 10, "adaptive"),
+  "claude-sonnet-5": claude(M, 128_000, 2, 10, "adaptive"),
+  "claude-haiku-5-5": claude(M, 128_000, 0.1, 0.5, "adaptive"),
+  "claude-opus-4-8": claude(M, 128_000, 5, 25, "adaptive"),
+  "claude-opus-4-7": claude(M, 128_000, 5, 25, "adaptive"),
+  "claude-opus-4-6": claude(M, 128_000, 5, 25, "adaptive"),
+  "claude-sonnet-4-6": claude(M, 128_000, 3, 15, "adaptive"),
+  "claude-opus-4-5": claude(K, 64_000, 5, 25, "budget"),
+  "claude-opus-4-1": claude(K, 32_000, 15, 75, "budget"),
+  "claude-opus-4": claude(K, 32_000, 15, 75, "budget"),
+  "claude-sonnet-4-5": claude(K, 64_000, 3, 15, "budget"),
+  "claude-sonnet-4": claude(K, 64_000, 3, 15, "budget"),
+  "claude-3-7-sonnet": claude(K, 64_000, 3, 15, "budget"),
+  "claude-haiku-4-5": claude(K, 64_000, 1, 5, "budget"),
+  "claude-3-5-haiku": claude(K, 8_192, 0.8, 4, "none"),
+  "gpt-5.1": openai(400_000, 128_000, 1.25, 10, 0.125, "budget"),
+  "gpt-5": openai(400_000, 128_000, 1.25, 10, 0.125, "budget"),
+  "gpt-5-codex": openai(400_000, 128_000, 1.25, 10, 0.125, "budget"),
+  "gpt-5-mini": openai(400_000, 128_000, 0.25, 2, 0.025, "budget"),
+  "gpt-5-nano": openai(400_000, 128_000, 0.05, 0.4, 0.005, "budget"),
+  "gpt-4.1": openai(1_047_576, 32_768, 2, 8, 0.5, "none"),
+  "gpt-4.1-mini": openai(1_047_576, 32_768, 0.4, 1.6, 0.1, "none"),
+  "gpt-4o": openai(128_000, 16_384, 2.5, 10, 1.25, "none"),
+  "gpt-4o-mini": openai(128_000, 16_384, 0.15, 0.6, 0.075, "none"),
+  o3: openai(200_000, 100_000, 2, 8, 0.5, "budget"),
+  "o4-mini": openai(200_000, 100_000, 1.1, 4.4, 0.275, "budget"),
 };

@@ -13,7 +13,7 @@ const unknownModel: CatalogEntry = {
   contextWindow: 128_000,
   maxOutputTokens: 8_192,
   pricing: { input: 0, output: 0, cacheWrite: 0, cacheRead: 0 },
-  thinking: false,
+  thinking: "none",
   images: false,
 };
 

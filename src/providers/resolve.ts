@@ -22,14 +22,14 @@ const providerAliases: Readonly<Record<string, ProviderId>> = {
   "openai-chat": "openai-chat",
 };
 const modelAliases: Readonly<Record<string, string>> = {
-  sonnet: "claude-sonnet-4-5",
-  opus: "claude-opus-4-5",
-  haiku: "claude-haiku-4-5",
+  sonnet: "claude-sonnet-5-5",
+  opus: "claude-opus-5-5",
+  haiku: "claude-haiku-5-5",
 };
 
 export const noProviderHint = [
   "Set one of these and run again:",
-  "  export ANTHROPIC_API_KEY=sk-ant-...      # Anthropic; default model anthropic/claude-sonnet-4-5",
+  "  export ANTHROPIC_API_KEY=sk-ant-...      # Anthropic; default model anthropic/claude-sonnet-5-5",
   "  export OPENAI_API_KEY=sk-...             # OpenAI; default model openai/gpt-5",
   "  export OPENAI_BASE_URL=http://localhost:11434/v1   # a local OpenAI-compatible server,",
   "    then pass --model openai-chat/<model>  # e.g. openai-chat/qwen3-coder (Ollama, llama.cpp, vLLM, LM Studio)",
@@ -43,7 +43,7 @@ export function resolveModel(spec: string | undefined, env: Env): ResolvedModel 
 
 function defaultModelSpec(env: Env): string {
   if (nonEmpty(env.ANTHROPIC_API_KEY) || nonEmpty(env.ANTHROPIC_AUTH_TOKEN)) {
-    return `anthropic/${nonEmpty(env.ANTHROPIC_MODEL) ?? "claude-sonnet-4-5"}`;
+    return `anthropic/${nonEmpty(env.ANTHROPIC_MODEL) ?? "claude-sonnet-5-5"}`;
   }
   if (nonEmpty(env.OPENAI_API_KEY)) return "openai/gpt-5";
   if (nonEmpty(env.OPENAI_BASE_URL)) {

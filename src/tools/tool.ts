@@ -39,8 +39,9 @@ export interface Tool<Schema extends z.ZodType = z.ZodType> {
 }
 
 export function defineTool<Schema extends z.ZodType>(tool: Tool<Schema>): Tool {
-  // Sound: the orchestrator only calls describeAccess/run with the output of tool.input.parse.
-  return tool as unknown as Tool;
+  // Method parameters are bivariant, so a specific tool is a Tool; this is sound because the
+  // orchestrator only calls describeAccess/run with the output of tool.input.parse.
+  return tool;
 }
 
 /** The tool as the model sees it. Deterministic, so request prefixes stay byte-identical. */

@@ -66,14 +66,17 @@ const replyTurnSchema = z.strictObject({
   usage: scriptedUsageSchema.optional(),
   /** Text and tool JSON are split into pieces of this many characters (default 8). */
   chunkSize: z.number().int().min(1).optional(),
-  /** Wait this long before each SSE event after the first (slow tokens). */
+  /** Wait this long before each SSE event after the first (slow tokens). Streaming only. */
   delayMs: z.number().min(0).optional(),
-  /** Destroy the socket after this many SSE events have been written (a stream cut mid-response). */
+  /**
+   * Destroy the socket after this many SSE events have been written (a stream cut mid-response).
+   * Events are counted as written, including Anthropic's `ping`. Streaming only.
+   */
   cutAfterEvents: z.number().int().min(0).optional(),
   /**
    * Send an error in the stream after this many events, then end it. Anthropic: an `error` SSE
    * event (e.g. overloaded_error); Chat Completions: a `data: {"error": ...}` chunk; Responses:
-   * an `error` event.
+   * an `error` event. Streaming only.
    */
   errorEventAfter: z
     .strictObject({ events: z.number().int().min(0), type: z.string(), message: z.string() })

@@ -1,7 +1,7 @@
 // The stream seam: a Provider that replays scripted StreamEvents, for fast tests of the loop.
 // It records every request (deep-copied) and checks the pairing invariant on each one.
 
-import { pairingViolations, type Message } from "../../src/core/messages.ts";
+import { pairingViolations } from "../../src/core/messages.ts";
 import type { StreamEvent } from "../../src/core/stream.ts";
 import type { ModelRequest, Provider } from "../../src/providers/types.ts";
 
@@ -25,9 +25,9 @@ export function scriptedProvider(turns: ScriptedTurn[]): ScriptedProvider {
     requests,
     violations,
     async *stream(request, signal) {
-      const copy = structuredClone(request) as ModelRequest;
+      const copy = structuredClone(request);
       requests.push(copy);
-      violations.push(...pairingViolations(copy.messages as Message[]));
+      violations.push(...pairingViolations(copy.messages));
       const turn = turns[next++];
       if (!turn) throw new Error(`scripted provider: no turn ${next}`);
       if (typeof turn === "function") {
@@ -42,7 +42,12 @@ export function scriptedProvider(turns: ScriptedTurn[]): ScriptedProvider {
   };
 }
 
-const usage = { inputTokens: 10, outputTokens: 5, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 };
+const usage = {
+  inputTokens: 10,
+  outputTokens: 5,
+  cacheCreationInputTokens: 0,
+  cacheReadInputTokens: 0,
+};
 
 export function textTurn(text: string, id = "msg_1"): StreamEvent[] {
   return [
@@ -54,10 +59,18 @@ export function textTurn(text: string, id = "msg_1"): StreamEvent[] {
   ];
 }
 
-export function toolTurn(calls: Array<{ id: string; name: string; input: unknown } | { id: string; name: string; rawInput: string }>): StreamEvent[] {
+export function toolTurn(
+  calls: Array<
+    { id: string; name: string; input: unknown } | { id: string; name: string; rawInput: string }
+  >,
+): StreamEvent[] {
   const events: StreamEvent[] = [{ type: "message_start", messageId: "msg_t", model: "scripted" }];
   calls.forEach((call, index) => {
-    events.push({ type: "block_start", index, block: { type: "tool_use", id: call.id, name: call.name } });
+    events.push({
+      type: "block_start",
+      index,
+      block: { type: "tool_use", id: call.id, name: call.name },
+    });
     const json = "rawInput" in call ? call.rawInput : JSON.stringify(call.input);
     for (let i = 0; i < json.length; i += 5) {
       events.push({ type: "tool_input_delta", index, partialJson: json.slice(i, i + 5) });

@@ -1,0 +1,76 @@
+// Runs the built CLI (dist/cli.js) as a user would: a real process, a temp HOME, no inherited
+// credentials, optional stdin, and a way to send it a signal once some output has appeared.
+
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const cliPath = resolve(import.meta.dirname, "../../dist/cli.js");
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  env?: Record<string, string>;
+  stdin?: string;
+  cwd?: string;
+  /** Send this signal once stdout or stderr contains `when`. */
+  signal?: { name: NodeJS.Signals; when: string };
+  timeoutMs?: number;
+}
+
+export async function tempDir(prefix = "cairn-e2e-"): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+export async function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
+  if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run "npm run build" first`);
+  const home = await tempDir("cairn-home-");
+  const child = spawn(process.execPath, [cliPath, ...args], {
+    cwd: options.cwd ?? home,
+    env: { PATH: process.env.PATH ?? "", HOME: home, ...options.env },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  let signalled = false;
+  const maybeSignal = (): void => {
+    if (options.signal && !signalled && (stdout + stderr).includes(options.signal.when)) {
+      signalled = true;
+      child.kill(options.signal.name);
+    }
+  };
+  child.stdout.on("data", (d: Buffer) => {
+    stdout += d.toString();
+    maybeSignal();
+  });
+  child.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString();
+    maybeSignal();
+  });
+  if (options.stdin !== undefined) child.stdin.end(options.stdin);
+  else child.stdin.end();
+  const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 20_000);
+  const code = await new Promise<number | null>((done) => child.on("close", (c) => done(c)));
+  clearTimeout(timer);
+  return { code, stdout, stderr };
+}
+
+/** Parses stream-json output, failing loudly on any line that is not JSON. */
+export function jsonLines(stdout: string): Array<Record<string, unknown>> {
+  return stdout
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => {
+      try {
+        return JSON.parse(l) as Record<string, unknown>;
+      } catch {
+        throw new Error(`stdout line is not JSON: ${l}`);
+      }
+    });
+}
