@@ -120,6 +120,7 @@ async function runLoop(
           tools: toolSpecs,
           maxTokens: config.maxTokens,
           thinkingBudget: config.thinkingBudget,
+          thinkingStyle: config.model.thinking,
         },
         signal,
       );

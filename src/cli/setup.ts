@@ -97,8 +97,10 @@ function maxTokensFor(
 ): { maxTokens?: number } {
   if (resolved.provider !== "anthropic") return {};
   const base = Math.min(resolved.info.maxOutputTokens, 32_000);
+  if (thinkingBudget === undefined) return { maxTokens: base };
+  // Room to answer after thinking, within what the model can produce at all.
   return {
-    maxTokens: thinkingBudget !== undefined ? Math.max(base, thinkingBudget + 4_096) : base,
+    maxTokens: Math.min(resolved.info.maxOutputTokens, Math.max(base, thinkingBudget + 4_096)),
   };
 }
 

@@ -19,6 +19,7 @@ const request: ModelRequest = {
   tools: [],
   maxTokens: 10,
   thinkingBudget: undefined,
+  thinkingStyle: "none",
 };
 const ok: StreamEvent[] = [
   { type: "message_start", messageId: "m", model: "m" },

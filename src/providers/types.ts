@@ -2,6 +2,7 @@
 
 import type { Message } from "../core/messages.ts";
 import type { StreamEvent } from "../core/stream.ts";
+import type { ThinkingStyle } from "./catalog-data.ts";
 
 export type ProviderId = "anthropic" | "openai" | "openai-chat";
 
@@ -20,8 +21,14 @@ export interface ModelRequest {
   tools: readonly ToolSpec[];
   /** Output token cap; undefined lets the server choose (some local servers reject large values). */
   maxTokens: number | undefined;
-  /** Extended thinking / reasoning budget in tokens; undefined means off. */
+  /** Extended thinking / reasoning budget in tokens; undefined means the provider's default. */
   thinkingBudget: number | undefined;
+  /**
+   * How the model thinks, from the catalog: "budget" models take thinkingBudget as is,
+   * "adaptive" ones (newer Claude) reject budgets and decide for themselves, "none" is unknown
+   * or non-reasoning. Reasoning models keep their reasoning between turns whatever the budget.
+   */
+  thinkingStyle: ThinkingStyle;
 }
 
 export interface Provider {

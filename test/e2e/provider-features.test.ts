@@ -19,12 +19,13 @@ async function cli(
   scenario: Scenario,
   args: string[],
   env: Record<string, string> = {},
+  model?: string,
 ) {
   server.setScenario(scenario);
   server.requests.length = 0;
   server.violations.length = 0;
   const setup = wireSetup(wire, server.url);
-  const run = await runCli(["-p", "--model", setup.model, ...args], {
+  const run = await runCli(["-p", "--model", model ?? setup.model, ...args], {
     env: { CAIRN_TEST_TOOLS: "1", CAIRN_RETRY_BASE_MS: "5", ...setup.env, ...env },
   });
   expect(server.violations).toEqual([]);
@@ -45,7 +46,13 @@ const thinkingThenTool: Scenario = {
 
 describe("anthropic specifics", () => {
   it("passes thinking blocks back with their signatures unchanged", async () => {
-    const run = await cli("anthropic", thinkingThenTool, ["go"], { MAX_THINKING_TOKENS: "2048" });
+    const run = await cli(
+      "anthropic",
+      thinkingThenTool,
+      ["go"],
+      { MAX_THINKING_TOKENS: "2048" },
+      "anthropic/claude-haiku-4-5",
+    );
     expect(run.code).toBe(0);
     const first = server.requests[0]?.body as Json;
     expect(first.thinking).toEqual({ type: "enabled", budget_tokens: 2048 });
@@ -60,6 +67,13 @@ describe("anthropic specifics", () => {
       thinking: "I should echo.",
       signature: "sig-EXACT-bytes==",
     });
+  });
+
+  it("asks adaptive-thinking models to think without a budget", async () => {
+    const run = await cli("anthropic", thinkingThenTool, ["go"], { MAX_THINKING_TOKENS: "2048" });
+    expect(run.code).toBe(0);
+    expect((server.requests[0]?.body as Json).thinking).toEqual({ type: "adaptive" });
+    expect((server.requests[1]?.body as Json).thinking).toEqual({ type: "adaptive" });
   });
 
   it("places prompt-cache breakpoints on the system prompt, the tools and the latest turn", async () => {
@@ -110,8 +124,8 @@ describe("anthropic specifics", () => {
 });
 
 describe("openai responses specifics", () => {
-  it("sends reasoning items back unchanged before their function call", async () => {
-    const run = await cli("openai", thinkingThenTool, ["go"], { MAX_THINKING_TOKENS: "2048" });
+  it("sends a reasoning model's reasoning items back unchanged before their function call", async () => {
+    const run = await cli("openai", thinkingThenTool, ["go"]);
     expect(run.code).toBe(0);
     const first = server.requests[0]?.body as Json;
     expect(first.store).toBe(false);
