@@ -2,6 +2,7 @@
 // contract to stdout (text, json or stream-json). Progress and warnings go to stderr only.
 
 import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
 import type { AgentEvent } from "../core/events.ts";
 import { CairnError, errorMessage } from "../core/errors.ts";
 import { newSessionId } from "../core/ids.ts";
@@ -19,8 +20,10 @@ import {
 import { createSession } from "./setup.ts";
 import { parseStreamJsonLine, readAll } from "./stdin.ts";
 
+const stdinGraceMs = 3000;
+
 export interface PrintIo {
-  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdin: Readable & { isTTY?: boolean };
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   env: Readonly<Record<string, string | undefined>>;
@@ -161,7 +164,20 @@ export async function runPrint(args: CliArgs, cwd: string, io: PrintIo): Promise
 }
 
 async function textPrompt(args: CliArgs, io: PrintIo): Promise<string> {
-  const piped = io.stdin.isTTY ? "" : await readAll(io.stdin);
+  // With a prompt argument, piped input is optional context: don't wait forever for a parent
+  // that never closes our stdin. Without one, stdin is the prompt and is worth waiting for.
+  const hasArgument = args.prompt !== undefined && args.prompt.trim() !== "";
+  let piped = "";
+  if (!io.stdin.isTTY) {
+    const text = await readAll(io.stdin, hasArgument ? { firstDataTimeoutMs: stdinGraceMs } : {});
+    if (text === undefined) {
+      io.stderr.write(
+        `cairn: no input arrived on stdin within ${stdinGraceMs / 1000} s; going on without it ` +
+          "(redirect stdin from /dev/null to skip the wait)\n",
+      );
+    }
+    piped = text ?? "";
+  }
   const parts = [piped.trim(), args.prompt?.trim() ?? ""].filter((p) => p !== "");
   if (parts.length === 0) {
     throw new CairnError(

@@ -1,4 +1,4 @@
-import { Readable } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { parseStreamJsonLine, readAll } from "./stdin.ts";
 
@@ -36,9 +36,21 @@ describe("stream-json input", () => {
 
 describe("readAll", () => {
   it("refuses input over the cap", async () => {
-    await expect(readAll(Readable.from([Buffer.alloc(10), Buffer.alloc(10)]), 15)).rejects.toThrow(
-      /larger than/,
+    await expect(
+      readAll(Readable.from([Buffer.alloc(10), Buffer.alloc(10)]), { limit: 15 }),
+    ).rejects.toThrow(/larger than/);
+    expect(await readAll(Readable.from([Buffer.from("ab"), Buffer.from("c")]), { limit: 15 })).toBe(
+      "abc",
     );
-    expect(await readAll(Readable.from([Buffer.from("ab"), Buffer.from("c")]), 15)).toBe("abc");
+  });
+
+  it("gives up on an input that never sends anything, but not on a slow one", async () => {
+    const silent = new PassThrough();
+    expect(await readAll(silent, { firstDataTimeoutMs: 30 })).toBeUndefined();
+    const slow = new PassThrough();
+    const reading = readAll(slow, { firstDataTimeoutMs: 30 });
+    slow.write("first ");
+    setTimeout(() => slow.end("second"), 80);
+    expect(await reading).toBe("first second");
   });
 });

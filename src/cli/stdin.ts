@@ -1,31 +1,72 @@
 // Reads what a script pipes into `cairn -p`: a plain prompt, or stream-json user messages.
 // Piped input is capped (10 MB, as `claude -p` does) and every bad line is reported by number.
 
+import type { Readable } from "node:stream";
 import { z } from "zod";
 import { CairnError } from "../core/errors.ts";
 import type { UserBlock, UserMessage } from "../core/messages.ts";
 
 export const maxStdinBytes = 10 * 1024 * 1024;
 
-export async function readAll(
-  stream: NodeJS.ReadableStream,
-  limit = maxStdinBytes,
-): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const buffer = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-    size += buffer.length;
-    if (size > limit) {
-      throw new CairnError(
-        "bad_input",
-        `standard input is larger than ${limit / 1024 / 1024} MB`,
-        "Pass a smaller input, or save it to a file and ask cairn to read the file.",
-      );
+export interface ReadOptions {
+  limit?: number;
+  /** Give up (resolving undefined) if no data at all arrives within this time. */
+  firstDataTimeoutMs?: number;
+}
+
+/**
+ * Reads a stream to its end. With `firstDataTimeoutMs`, an input that stays silent (a parent
+ * process that never closes our stdin) resolves undefined instead of hanging forever.
+ */
+export function readAll(stream: Readable, options: ReadOptions = {}): Promise<string | undefined> {
+  const limit = options.limit ?? maxStdinBytes;
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const stop = (): void => {
+      clearTimeout(timer);
+      stream.off("data", onData);
+      stream.off("end", onEnd);
+      stream.off("error", onError);
+    };
+    const onData = (chunk: Buffer | string): void => {
+      clearTimeout(timer);
+      const buffer = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+      size += buffer.length;
+      if (size > limit) {
+        stop();
+        stream.destroy();
+        reject(
+          new CairnError(
+            "bad_input",
+            `standard input is larger than ${limit / 1024 / 1024} MB`,
+            "Pass a smaller input, or save it to a file and ask cairn to read the file.",
+          ),
+        );
+        return;
+      }
+      chunks.push(buffer);
+    };
+    const onEnd = (): void => {
+      stop();
+      resolve(Buffer.concat(chunks).toString("utf8"));
+    };
+    const onError = (error: Error): void => {
+      stop();
+      reject(error);
+    };
+    if (options.firstDataTimeoutMs !== undefined) {
+      timer = setTimeout(() => {
+        stop();
+        stream.destroy();
+        resolve(undefined);
+      }, options.firstDataTimeoutMs);
     }
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+    stream.on("data", onData);
+    stream.on("end", onEnd);
+    stream.on("error", onError);
+  });
 }
 
 const textBlock = z.object({ type: z.literal("text"), text: z.string() });

@@ -21,6 +21,8 @@ export interface CliOptions {
   cwd?: string;
   /** Send this signal once stdout or stderr contains `when`. */
   signal?: { name: NodeJS.Signals; when: string };
+  /** Leave stdin open and silent, like a parent process that never closes it. */
+  keepStdinOpen?: boolean;
   timeoutMs?: number;
 }
 
@@ -54,7 +56,7 @@ export async function runCli(args: readonly string[], options: CliOptions = {}):
     maybeSignal();
   });
   if (options.stdin !== undefined) child.stdin.end(options.stdin);
-  else child.stdin.end();
+  else if (!options.keepStdinOpen) child.stdin.end();
   const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 20_000);
   const code = await new Promise<number | null>((done) => child.on("close", (c) => done(c)));
   clearTimeout(timer);
