@@ -9,6 +9,7 @@ import { newSessionId } from "../core/ids.ts";
 import { userText, type UserMessage } from "../core/messages.ts";
 import { emptyUsage } from "../core/usage.ts";
 import type { Conversation, RunResult } from "../agent/index.ts";
+import { cairnHome, openDebugLog } from "../config/index.ts";
 import { ProviderError } from "../providers/index.ts";
 import type { CliArgs } from "./args.ts";
 import {
@@ -43,11 +44,14 @@ export async function runPrint(args: CliArgs, cwd: string, io: PrintIo): Promise
     io.stderr.write(`cairn: ${message}\n`);
   };
   const structured = args.outputFormat !== "text";
+  const debug = openDebugLog(io.env, cairnHome(io.env), sessionId);
+  debug.log("print mode", { argv: process.argv.slice(2), cwd });
 
   let session;
   try {
     session = await createSession(args, io.env, cwd, undefined);
   } catch (error) {
+    debug.log("setup failed", { error: errorMessage(error), stack: (error as Error).stack });
     // A setup failure still honours the output contract: scripts get a result object.
     if (structured) {
       writeLine(
@@ -63,6 +67,14 @@ export async function runPrint(args: CliArgs, cwd: string, io: PrintIo): Promise
     throw error;
   }
 
+  debug.log("session", {
+    provider: session.provider.id,
+    baseUrl: session.provider.baseUrl,
+    model: session.resolved.model,
+    knownModel: session.resolved.info.known,
+    tools: session.tools.map((t) => t.name),
+    permissionMode: session.policy.mode,
+  });
   if (args.outputFormat === "stream-json") {
     writeLine(
       initMessage({
@@ -79,6 +91,7 @@ export async function runPrint(args: CliArgs, cwd: string, io: PrintIo): Promise
   const conversation: Conversation = { messages: [] };
   const denials: PermissionDenial[] = [];
   const emit = (event: AgentEvent): void => {
+    if (event.type !== "stream") debug.log(`event ${event.type}`, summarise(event));
     if (event.type === "retry") {
       warn(
         `${session.provider.id} request failed (${event.errorStatus ?? "network"}: ${event.error}); ` +
@@ -103,6 +116,13 @@ export async function runPrint(args: CliArgs, cwd: string, io: PrintIo): Promise
   const runOne = async (prompt: UserMessage): Promise<RunResult> => {
     const run = await session.agent.run(conversation, prompt, { signal: io.signal, emit });
     lastErrors = runErrors(run, io.signal);
+    debug.log("run ended", {
+      outcome: run.outcome,
+      numTurns: run.numTurns,
+      usage: run.usage,
+      error: run.error?.message,
+      stack: run.error?.stack,
+    });
     if (args.outputFormat === "stream-json") {
       writeLine(
         resultMessage({
@@ -161,6 +181,18 @@ export async function runPrint(args: CliArgs, cwd: string, io: PrintIo): Promise
     );
   }
   return exitCode(last, io.signal);
+}
+
+/** What the debug log keeps of an event: its shape, not whole messages. */
+function summarise(event: AgentEvent): unknown {
+  switch (event.type) {
+    case "assistant":
+      return { ...event.turn, blocks: event.message.content.map((b) => b.type) };
+    case "user":
+      return { origin: event.origin, blocks: event.message.content.length };
+    default:
+      return event;
+  }
 }
 
 async function textPrompt(args: CliArgs, io: PrintIo): Promise<string> {
