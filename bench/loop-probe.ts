@@ -6,7 +6,7 @@ import type { StreamEvent } from "../src/core/stream.ts";
 import { userText } from "../src/core/messages.ts";
 import { lookupModel } from "../src/providers/catalog.ts";
 import type { Provider } from "../src/providers/types.ts";
-import { testTools, type Tool } from "../src/tools/index.ts";
+import { createToolSession, testTools, type Tool } from "../src/tools/index.ts";
 import {
   scriptedProvider,
   textTurn,
@@ -97,7 +97,7 @@ async function main(mode: "timing" | "heap"): Promise<ProbeOutput> {
     system: buildSystemPrompt({ cwd, platform: process.platform }),
     tools,
     policy: { mode: "default", allow: [], ask: [], deny: [] },
-    cwd,
+    toolSession: createToolSession({ root: cwd, additionalDirs: [] }),
     maxTokens: 32_000,
   });
   const conversation: Conversation = { messages: [] };

@@ -13,7 +13,7 @@ import {
 import { lookupModel } from "../providers/catalog.ts";
 import { ProviderError } from "../providers/provider-error.ts";
 import type { PermissionPolicy } from "../permissions/index.ts";
-import { defineTool, testTools, type Tool } from "../tools/index.ts";
+import { createToolSession, defineTool, testTools, type Tool } from "../tools/index.ts";
 import {
   scriptedProvider,
   textTurn,
@@ -42,7 +42,7 @@ async function run(
     system: "system",
     tools: testTools,
     policy: policy(),
-    cwd,
+    toolSession: createToolSession({ root: cwd, additionalDirs: [] }),
     ...overrides,
   });
   const events: AgentEvent[] = [];

@@ -16,7 +16,7 @@ import { costUsd, type ModelInfo } from "../providers/catalog.ts";
 import { ProviderError } from "../providers/provider-error.ts";
 import type { Provider, ToolSpec } from "../providers/types.ts";
 import type { PermissionPolicy } from "../permissions/index.ts";
-import { toolSpec, type Tool } from "../tools/index.ts";
+import { toolSpec, type Tool, type ToolSession } from "../tools/index.ts";
 import { createAssembler } from "./assemble.ts";
 import { errorResult, interruptedMessage, runToolCalls, type AskPermission } from "./run-tools.ts";
 
@@ -27,7 +27,8 @@ export interface AgentConfig {
   tools: readonly Tool[];
   policy: PermissionPolicy;
   askPermission?: AskPermission;
-  cwd: string;
+  /** Owned by the caller, who disposes it (killing background jobs) when the session ends. */
+  toolSession: ToolSession;
   /** Model calls allowed in one run; undefined means no limit. */
   maxTurns?: number;
   thinkingBudget?: number;
@@ -181,7 +182,7 @@ async function runLoop(
       tools: toolsByName,
       policy: config.policy,
       askPermission: config.askPermission,
-      cwd: config.cwd,
+      session: config.toolSession,
       signal,
       emit,
       invalidInputs: assembled.invalidInputs,

@@ -5,7 +5,13 @@
 import type { AgentEvent } from "../core/events.ts";
 import type { ToolResultBlock, ToolUseBlock } from "../core/messages.ts";
 import { decide, type PermissionPolicy } from "../permissions/index.ts";
-import { describeInputError, type Access, type Tool, type ToolOutput } from "../tools/index.ts";
+import {
+  describeInputError,
+  type Access,
+  type Tool,
+  type ToolOutput,
+  type ToolSession,
+} from "../tools/index.ts";
 
 export interface PermissionRequest {
   toolUseId: string;
@@ -27,7 +33,7 @@ export interface ToolRunOptions {
   tools: ReadonlyMap<string, Tool>;
   policy: PermissionPolicy;
   askPermission: AskPermission | undefined;
-  cwd: string;
+  session: ToolSession;
   signal: AbortSignal;
   emit: (event: AgentEvent) => void;
   /** Tool-use ids whose streamed input was not valid JSON. */
@@ -128,7 +134,11 @@ async function execute(
   options.emit({ type: "tool_start", toolUseId: call.id, name: tool.name, input: job.input });
   let output: ToolOutput;
   try {
-    output = await tool.run(job.input, { cwd: options.cwd, signal: options.signal });
+    output = await tool.run(job.input, {
+      cwd: options.session.workspace.root,
+      signal: options.signal,
+      session: options.session,
+    });
   } catch (error) {
     const message = options.signal.aborted
       ? interruptedMessage

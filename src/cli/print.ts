@@ -9,7 +9,7 @@ import { newSessionId } from "../core/ids.ts";
 import { userText, type UserMessage } from "../core/messages.ts";
 import { emptyUsage } from "../core/usage.ts";
 import type { Conversation, RunResult } from "../agent/index.ts";
-import { cairnHome, openDebugLog } from "../config/index.ts";
+import { cairnHome, openDebugLog, type DebugLog } from "../config/index.ts";
 import { ProviderError } from "../providers/index.ts";
 import type { CliArgs } from "./args.ts";
 import {
@@ -18,7 +18,7 @@ import {
   resultMessage,
   type PermissionDenial,
 } from "./output-messages.ts";
-import { createSession } from "./setup.ts";
+import { createSession, type Session } from "./setup.ts";
 import { parseStreamJsonLine, readAll } from "./stdin.ts";
 
 const stdinGraceMs = 3000;
@@ -47,7 +47,7 @@ export async function runPrint(args: CliArgs, cwd: string, io: PrintIo): Promise
   const debug = openDebugLog(io.env, cairnHome(io.env), sessionId);
   debug.log("print mode", { argv: process.argv.slice(2), cwd });
 
-  let session;
+  let session: Session;
   try {
     session = await createSession(args, io.env, cwd, undefined);
   } catch (error) {
@@ -67,6 +67,39 @@ export async function runPrint(args: CliArgs, cwd: string, io: PrintIo): Promise
     throw error;
   }
 
+  try {
+    return await driveSession({
+      args,
+      cwd,
+      io,
+      session,
+      sessionId,
+      started,
+      debug,
+      writeLine,
+      warn,
+    });
+  } finally {
+    // Background jobs die with the session, and its temp files go with it.
+    await session.toolSession.dispose();
+  }
+}
+
+interface Drive {
+  args: CliArgs;
+  cwd: string;
+  io: PrintIo;
+  session: Session;
+  sessionId: string;
+  started: number;
+  debug: DebugLog;
+  writeLine: (value: unknown) => void;
+  warn: (message: string) => void;
+}
+
+/** Runs the prompt (or each stream-json message) and writes the output; returns the exit code. */
+async function driveSession(drive: Drive): Promise<number> {
+  const { args, cwd, io, session, sessionId, started, debug, writeLine, warn } = drive;
   debug.log("session", {
     provider: session.provider.id,
     baseUrl: session.provider.baseUrl,

@@ -1,7 +1,7 @@
 // Assembles an agent from CLI options and the environment: model and provider (with retries),
 // tools, permission policy and system prompt. Shared by every CLI front-end.
 
-import { stat } from "node:fs/promises";
+import { realpath, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { CairnError } from "../core/errors.ts";
 import { buildSystemPrompt, createAgent, type Agent, type AskPermission } from "../agent/index.ts";
@@ -16,7 +16,7 @@ import {
   type ResolvedModel,
   type RetryPolicy,
 } from "../providers/index.ts";
-import { testTools, type Tool } from "../tools/index.ts";
+import { createToolSession, testTools, type Tool, type ToolSession } from "../tools/index.ts";
 import type { CliArgs } from "./args.ts";
 
 export interface Session {
@@ -26,6 +26,8 @@ export interface Session {
   tools: readonly Tool[];
   policy: PermissionPolicy;
   cwd: string;
+  /** Dispose when the session ends: it kills background jobs and removes temp files. */
+  toolSession: ToolSession;
 }
 
 export async function resolveCwd(requested: string | undefined, base: string): Promise<string> {
@@ -38,7 +40,8 @@ export async function resolveCwd(requested: string | undefined, base: string): P
       `Checked ${cwd}`,
     );
   }
-  return cwd;
+  // The workspace root is a real path, so boundary checks on resolved paths compare like with like.
+  return realpath(cwd);
 }
 
 export function buildPolicy(args: CliArgs): PermissionPolicy {
@@ -70,6 +73,7 @@ export async function createSession(
   const provider = withRetries(await createProvider(resolved, env), retryPolicy(env));
   const tools = availableTools(env.CAIRN_TEST_TOOLS === "1" ? testTools : [], policy);
   const thinkingBudget = envInt(env, "MAX_THINKING_TOKENS", 0) || undefined;
+  const toolSession = createToolSession({ root: cwd, additionalDirs: [] });
   const agent = createAgent({
     provider,
     model: { ...resolved.info, id: resolved.model },
@@ -82,12 +86,12 @@ export async function createSession(
     tools,
     policy,
     ...(askPermission ? { askPermission } : {}),
-    cwd,
+    toolSession,
     ...(args.maxTurns !== undefined ? { maxTurns: args.maxTurns } : {}),
     ...(thinkingBudget !== undefined ? { thinkingBudget } : {}),
     ...maxTokensFor(resolved, thinkingBudget),
   });
-  return { agent, resolved, provider, tools, policy, cwd };
+  return { agent, resolved, provider, tools, policy, cwd, toolSession };
 }
 
 /** Anthropic requires max_tokens; OpenAI-style servers choose their own unless told. */

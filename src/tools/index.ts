@@ -2,3 +2,7 @@
 export { defineTool, describeInputError, toolSpec } from "./tool.ts";
 export type { Access, Tool, ToolContext, ToolOutput } from "./tool.ts";
 export { testTools } from "./test-tools.ts";
+export { createToolSession } from "./session.ts";
+export type { ToolSession } from "./session.ts";
+export { isWithin, resolvePath } from "./paths.ts";
+export type { ResolvedPath, Workspace } from "./paths.ts";

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import type { ImageBlock, TextBlock } from "../core/messages.ts";
 import type { ToolSpec } from "../providers/types.ts";
+import type { ToolSession } from "./session.ts";
 
 /** What the permission engine must judge before a call runs. */
 export type Access =
@@ -17,6 +18,8 @@ export interface ToolContext {
   /** The workspace root every relative path is resolved against. */
   cwd: string;
   signal: AbortSignal;
+  /** State shared by the tools of one session: file ledger, Bash cwd, jobs, temp folder. */
+  session: ToolSession;
   onProgress?: (text: string) => void;
 }
 
