@@ -57,9 +57,12 @@ export function createAssembler(fallbackModel: string, fallbackId: string): Asse
           id = event.messageId || id;
           model = event.model || model;
           return;
-        case "block_start":
-          blocks.set(event.index, { block: startBlock(event.block), json: "", done: false });
+        case "block_start": {
+          const block = startBlock(event.block);
+          if (block.type === "tool_use") block.id = uniqueToolId(block.id, blocks);
+          blocks.set(event.index, { block, json: "", done: false });
           return;
+        }
         case "text_delta": {
           const b = open(event.index).block;
           if (b.type === "text") b.text += event.text;
@@ -136,6 +139,20 @@ function startBlock(start: Extract<StreamEvent, { type: "block_start" }>["block"
       throw new Error(`unknown block ${JSON.stringify(never)}`);
     }
   }
+}
+
+/**
+ * Some local servers repeat a tool-call id within one message; results are matched by id, so a
+ * repeated id gets a suffix to keep every call paired with its own result.
+ */
+function uniqueToolId(id: string, blocks: ReadonlyMap<number, OpenBlock>): string {
+  const taken = new Set(
+    [...blocks.values()].flatMap((b) => (b.block.type === "tool_use" ? [b.block.id] : [])),
+  );
+  if (!taken.has(id)) return id;
+  let n = 2;
+  while (taken.has(`${id}_${n}`)) n++;
+  return `${id}_${n}`;
 }
 
 function attach(block: AssistantBlock, data: ProviderData): void {

@@ -316,4 +316,28 @@ describe("agent loop", () => {
     const [first, second] = provider.requests.map((r) => JSON.stringify(r.messages));
     expect(second?.startsWith(first?.slice(0, -1) ?? "x")).toBe(true);
   });
+  it("keeps calls with a repeated id paired with their own results", async () => {
+    const { conversation, provider } = await run([
+      toolTurn([
+        { id: "dup", name: "TestEcho", input: { text: "first" } },
+        { id: "dup", name: "TestEcho", input: { text: "second" } },
+      ]),
+      textTurn("ok"),
+    ]);
+    expect(toolResults(conversation, 2).map((r) => [r.tool_use_id, r.content])).toEqual([
+      ["dup", "first"],
+      ["dup_2", "second"],
+    ]);
+    expect(provider.violations).toEqual([]);
+  });
+
+  it("tells the model a call was cut off by the output limit, not that it wrote bad JSON", async () => {
+    const cut = toolTurn([{ id: "t1", name: "TestEcho", rawInput: '{"text": "a very long' }]);
+    const stop = cut.at(-1);
+    if (stop?.type === "message_stop") stop.stopReason = "max_tokens";
+    const { conversation } = await run([cut, textTurn("ok")]);
+    const [r] = toolResults(conversation, 2);
+    expect(r?.is_error).toBe(true);
+    expect(r?.content).toContain("output token limit");
+  });
 });

@@ -185,13 +185,27 @@ async function runLoop(
       session: config.toolSession,
       signal,
       emit,
-      invalidInputs: assembled.invalidInputs,
+      invalidInputs:
+        assembled.stopReason === "max_tokens"
+          ? explainCutOff(assembled.invalidInputs)
+          : assembled.invalidInputs,
       maxResultChars: config.maxToolResultChars ?? 100_000,
       maxConcurrency: 8,
     });
     appendToolResults(conversation, emit, results);
     if (signal.aborted) return result("aborted");
   }
+}
+
+/** A call cut off by the output limit is not a JSON mistake: say what really happened. */
+function explainCutOff(invalid: ReadonlyMap<string, string>): ReadonlyMap<string, string> {
+  return new Map(
+    [...invalid.keys()].map((id) => [
+      id,
+      "cut off because the response reached the output token limit before the input was complete" +
+        " (make the input smaller, e.g. write a large file in several steps)",
+    ]),
+  );
 }
 
 function appendToolResults(

@@ -83,7 +83,7 @@ async function prepare(call: ToolUseBlock, options: ToolRunOptions): Promise<Pre
   const invalid = options.invalidInputs.get(call.id);
   if (invalid !== undefined) {
     return done(
-      `The input for ${call.name} was ${invalid}. Send the call again with a valid JSON object.`,
+      `The input for ${call.name} was ${invalid}. Call ${call.name} again with a complete, valid JSON object.`,
     );
   }
   const parsed = tool.input.safeParse(call.input);

@@ -17,6 +17,11 @@ export async function main(argv: readonly string[], version: string): Promise<vo
   };
   process.on("SIGINT", () => onSignal("SIGINT"));
   process.on("SIGTERM", () => onSignal("SIGTERM"));
+  // A reader that goes away (`cairn -p ... | head`) ends the run quietly, as a shell pipeline expects.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    controller.abort("EPIPE");
+  });
 
   let code: number;
   try {
@@ -78,7 +83,7 @@ function report(error: unknown): number {
 
 function flush(stream: NodeJS.WriteStream): Promise<void> {
   return new Promise((resolve) => {
-    if (stream.writableLength === 0) resolve();
+    if (stream.writableLength === 0 || stream.destroyed) resolve();
     else stream.write("", () => resolve());
   });
 }

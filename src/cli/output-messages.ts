@@ -6,6 +6,7 @@ import type { AgentEvent } from "../core/events.ts";
 import type { Block, Message } from "../core/messages.ts";
 import type { Usage } from "../core/usage.ts";
 import type { RunResult } from "../agent/index.ts";
+import type { ModelInfo } from "../providers/index.ts";
 import { anthropicStreamEvents } from "./partial-events.ts";
 
 export interface PermissionDenial {
@@ -46,6 +47,8 @@ export interface InitInfo {
   tools: readonly string[];
   permissionMode: string;
   version: string;
+  /** Which environment variable supplied the credential, or "none". */
+  apiKeySource: string;
 }
 
 export function initMessage(info: InitInfo): Record<string, unknown> {
@@ -60,7 +63,7 @@ export function initMessage(info: InitInfo): Record<string, unknown> {
     mcp_servers: [],
     permissionMode: info.permissionMode,
     slash_commands: [],
-    apiKeySource: "none",
+    apiKeySource: info.apiKeySource,
     cairn_version: info.version,
     output_style: "default",
   };
@@ -141,6 +144,8 @@ export type ResultSubtype = "success" | "error_max_turns" | "error_during_execut
 export interface ResultInfo {
   run: RunResult;
   sessionId: string;
+  /** The model that ran, for `modelUsage`; absent when setup failed before one was chosen. */
+  model?: ModelInfo;
   durationMs: number;
   denials: readonly PermissionDenial[];
   /** Set when the run ended on a signal or a failure; becomes `errors`. */
@@ -182,9 +187,25 @@ export function resultMessage(info: ResultInfo): Record<string, unknown> {
     total_cost_usd: info.run.costUsd,
     usage: wireUsage(info.run.usage),
     permission_denials: info.denials,
+    modelUsage: info.model ? modelUsage(info.model, info.run) : {},
     ...(isError ? { errors: info.errors } : {}),
     terminal_reason: terminalReason(info.run),
     uuid: randomUUID(),
+  };
+}
+
+function modelUsage(model: ModelInfo, run: RunResult): Record<string, unknown> {
+  return {
+    [model.id]: {
+      inputTokens: run.usage.inputTokens,
+      outputTokens: run.usage.outputTokens,
+      cacheReadInputTokens: run.usage.cacheReadInputTokens,
+      cacheCreationInputTokens: run.usage.cacheCreationInputTokens,
+      webSearchRequests: 0,
+      costUSD: run.costUsd,
+      contextWindow: model.contextWindow,
+      maxOutputTokens: model.maxOutputTokens,
+    },
   };
 }
 

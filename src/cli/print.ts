@@ -100,6 +100,7 @@ interface Drive {
 /** Runs the prompt (or each stream-json message) and writes the output; returns the exit code. */
 async function driveSession(drive: Drive): Promise<number> {
   const { args, cwd, io, session, sessionId, started, debug, writeLine, warn } = drive;
+  const model = { ...session.resolved.info, id: session.resolved.model };
   debug.log("session", {
     provider: session.provider.id,
     baseUrl: session.provider.baseUrl,
@@ -117,6 +118,7 @@ async function driveSession(drive: Drive): Promise<number> {
         tools: session.tools.map((t) => t.name),
         permissionMode: session.policy.mode,
         version: io.version,
+        apiKeySource: session.apiKeySource,
       }),
     );
   }
@@ -127,8 +129,8 @@ async function driveSession(drive: Drive): Promise<number> {
     if (event.type !== "stream") debug.log(`event ${event.type}`, summarise(event));
     if (event.type === "retry") {
       warn(
-        `${session.provider.id} request failed (${event.errorStatus ?? "network"}: ${event.error}); ` +
-          `retrying in ${(event.delayMs / 1000).toFixed(1)} s (attempt ${event.attempt}/${event.maxRetries})`,
+        `${event.error}; retrying in ${(event.delayMs / 1000).toFixed(1)} s ` +
+          `(attempt ${event.attempt}/${event.maxRetries})`,
       );
     }
     if (event.type === "permission_denied") {
@@ -146,7 +148,10 @@ async function driveSession(drive: Drive): Promise<number> {
 
   let last: RunResult | undefined;
   let lastErrors: string[] = [];
+  // Each run (one per stream-json message) reports its own duration and denials.
+  let runStarted = started;
   const runOne = async (prompt: UserMessage): Promise<RunResult> => {
+    denials.length = 0;
     const run = await session.agent.run(conversation, prompt, { signal: io.signal, emit });
     lastErrors = runErrors(run, io.signal);
     debug.log("run ended", {
@@ -161,18 +166,21 @@ async function driveSession(drive: Drive): Promise<number> {
         resultMessage({
           run,
           sessionId,
-          durationMs: performance.now() - started,
+          model,
+          durationMs: performance.now() - runStarted,
           denials,
           errors: lastErrors,
         }),
       );
     }
+    runStarted = performance.now();
     return run;
   };
 
   if (args.inputFormat === "stream-json") {
     let lineNumber = 0;
-    const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
+    // The signal closes the reader, so SIGINT/SIGTERM end a session waiting for its next line.
+    const lines = createInterface({ input: io.stdin, crlfDelay: Infinity, signal: io.signal });
     for await (const line of lines) {
       lineNumber++;
       const prompt = parseStreamJsonLine(line, lineNumber, warn);
@@ -181,6 +189,7 @@ async function driveSession(drive: Drive): Promise<number> {
       if (last.outcome === "aborted") break;
     }
     lines.close();
+    if (!last && io.signal.aborted) last = emptyRun("aborted");
     if (!last) {
       throw new CairnError(
         "bad_input",
@@ -189,7 +198,17 @@ async function driveSession(drive: Drive): Promise<number> {
       );
     }
   } else {
-    last = await runOne(userText(await textPrompt(args, io)));
+    const prompt = await textPrompt(args, io);
+    last = prompt === undefined ? emptyRun("aborted") : await runOne(userText(prompt));
+  }
+  if (last.outcome === "aborted" && lastErrors.length === 0) {
+    // Interrupted while waiting for input: no run wrote a result line yet.
+    lastErrors = runErrors(last, io.signal);
+    if (args.outputFormat === "stream-json") {
+      writeLine(
+        resultMessage({ run: last, sessionId, model, durationMs: 0, denials, errors: lastErrors }),
+      );
+    }
   }
 
   if (args.outputFormat === "json") {
@@ -197,7 +216,8 @@ async function driveSession(drive: Drive): Promise<number> {
       resultMessage({
         run: last,
         sessionId,
-        durationMs: performance.now() - started,
+        model,
+        durationMs: performance.now() - runStarted,
         denials,
         errors: lastErrors,
       }),
@@ -228,13 +248,18 @@ function summarise(event: AgentEvent): unknown {
   }
 }
 
-async function textPrompt(args: CliArgs, io: PrintIo): Promise<string> {
+/** The prompt from the argument and/or stdin; undefined if a signal arrived while waiting. */
+async function textPrompt(args: CliArgs, io: PrintIo): Promise<string | undefined> {
   // With a prompt argument, piped input is optional context: don't wait forever for a parent
   // that never closes our stdin. Without one, stdin is the prompt and is worth waiting for.
   const hasArgument = args.prompt !== undefined && args.prompt.trim() !== "";
   let piped = "";
   if (!io.stdin.isTTY) {
-    const text = await readAll(io.stdin, hasArgument ? { firstDataTimeoutMs: stdinGraceMs } : {});
+    const text = await readAll(io.stdin, {
+      signal: io.signal,
+      ...(hasArgument ? { firstDataTimeoutMs: stdinGraceMs } : {}),
+    });
+    if (io.signal.aborted) return undefined;
     if (text === undefined) {
       io.stderr.write(
         `cairn: no input arrived on stdin within ${stdinGraceMs / 1000} s; going on without it ` +
@@ -261,7 +286,9 @@ function runErrors(run: RunResult, signal: AbortSignal): string[] {
     case "max_turns":
       return [`Reached the maximum number of turns (${run.numTurns})`];
     case "aborted":
-      return [`Interrupted by ${signal.reason === "SIGTERM" ? "SIGTERM" : "SIGINT"}`];
+      return signal.reason === "EPIPE"
+        ? ["Stopped: the reader of standard output went away"]
+        : [`Interrupted by ${typeof signal.reason === "string" ? signal.reason : "SIGINT"}`];
     case "error":
       return [describeFailure(run.error)];
     default: {
@@ -290,9 +317,27 @@ export function describeFailure(error: Error | undefined): string {
   return hint ? `${error.message} (${hint})` : error.message;
 }
 
+const abortExitCodes: Readonly<Record<string, number>> = { SIGTERM: 143, SIGINT: 130, EPIPE: 141 };
+
 function exitCode(run: RunResult, signal: AbortSignal): number {
-  if (run.outcome === "aborted") return signal.reason === "SIGTERM" ? 143 : 130;
+  // A signal decides the exit code even when it arrived between two stream-json messages.
+  if (run.outcome === "aborted" || signal.aborted) {
+    return (typeof signal.reason === "string" ? abortExitCodes[signal.reason] : undefined) ?? 130;
+  }
   return run.outcome === "success" ? 0 : 1;
+}
+
+/** The result of a run that never reached the model (aborted while reading its input). */
+function emptyRun(outcome: "aborted"): RunResult {
+  return {
+    outcome,
+    finalText: "",
+    numTurns: 0,
+    usage: emptyUsage(),
+    costUsd: 0,
+    apiDurationMs: 0,
+    stopReason: null,
+  };
 }
 
 function failedRun(error: unknown): RunResult {

@@ -28,6 +28,8 @@ export interface Session {
   cwd: string;
   /** Dispose when the session ends: it kills background jobs and removes temp files. */
   toolSession: ToolSession;
+  /** Which environment variable supplied the credential ("none" for keyless local servers). */
+  apiKeySource: string;
 }
 
 export async function resolveCwd(requested: string | undefined, base: string): Promise<string> {
@@ -91,7 +93,16 @@ export async function createSession(
     ...(thinkingBudget !== undefined ? { thinkingBudget } : {}),
     ...maxTokensFor(resolved, thinkingBudget),
   });
-  return { agent, resolved, provider, tools, policy, cwd, toolSession };
+  return {
+    agent,
+    resolved,
+    provider,
+    tools,
+    policy,
+    cwd,
+    toolSession,
+    apiKeySource: apiKeySource(resolved, env),
+  };
 }
 
 /** Anthropic requires max_tokens; OpenAI-style servers choose their own unless told. */
@@ -106,6 +117,14 @@ function maxTokensFor(
   return {
     maxTokens: Math.min(resolved.info.maxOutputTokens, Math.max(base, thinkingBudget + 4_096)),
   };
+}
+
+function apiKeySource(resolved: ResolvedModel, env: Env): string {
+  const candidates =
+    resolved.provider === "anthropic"
+      ? ["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"]
+      : ["OPENAI_API_KEY"];
+  return candidates.find((name) => env[name]?.trim()) ?? "none";
 }
 
 function retryPolicy(env: Env): RetryPolicy {

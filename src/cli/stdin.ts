@@ -12,6 +12,8 @@ export interface ReadOptions {
   limit?: number;
   /** Give up (resolving undefined) if no data at all arrives within this time. */
   firstDataTimeoutMs?: number;
+  /** Stop reading (resolving undefined) when this fires. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -24,8 +26,14 @@ export function readAll(stream: Readable, options: ReadOptions = {}): Promise<st
     const chunks: Buffer[] = [];
     let size = 0;
     let timer: NodeJS.Timeout | undefined;
+    const onAbort = (): void => {
+      stop();
+      stream.destroy();
+      resolve(undefined);
+    };
     const stop = (): void => {
       clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
       stream.off("data", onData);
       stream.off("end", onEnd);
       stream.off("error", onError);
@@ -63,6 +71,11 @@ export function readAll(stream: Readable, options: ReadOptions = {}): Promise<st
         resolve(undefined);
       }, options.firstDataTimeoutMs);
     }
+    if (options.signal?.aborted) {
+      onAbort();
+      return;
+    }
+    options.signal?.addEventListener("abort", onAbort, { once: true });
     stream.on("data", onData);
     stream.on("end", onEnd);
     stream.on("error", onError);

@@ -1,7 +1,12 @@
 // Looks a model id up in the shipped catalog; unknown ids get conservative defaults, never an error.
 
 import type { Usage } from "../core/usage.ts";
-import { catalogData, type CatalogEntry, type ModelPricing } from "./catalog-data.ts";
+import {
+  catalogData,
+  type CatalogEntry,
+  type ModelPricing,
+  type ThinkingStyle,
+} from "./catalog-data.ts";
 
 export interface ModelInfo extends CatalogEntry {
   id: string;
@@ -18,22 +23,35 @@ const unknownModel: CatalogEntry = {
 };
 
 /**
- * Exact id first, then the longest catalog id that prefixes it ("claude-sonnet-4-5-20250929"
- * is "claude-sonnet-4-5"); a router prefix such as "anthropic/" or "openai/" is ignored.
+ * Exact id first, then a catalog id followed only by a version suffix: a date
+ * ("claude-sonnet-4-5-20250929", "gpt-4.1-2025-04-14"), "-latest", or a platform tag after "@"
+ * or ":". Anything else ("o3-pro", "gpt-5.2") is a different model: it gets conservative
+ * defaults and no price rather than another model's. A router prefix ("openai/") is ignored.
  */
 export function lookupModel(id: string): ModelInfo {
   const bare = id.includes("/") ? id.slice(id.lastIndexOf("/") + 1) : id;
   const exact = catalogData[bare];
   if (exact) return { ...exact, id, known: true };
-  let best: string | undefined;
-  for (const key of Object.keys(catalogData)) {
-    const boundary = bare.charAt(key.length);
-    if (bare.startsWith(key) && (boundary === "-" || boundary === "@" || boundary === ":")) {
-      if (!best || key.length > best.length) best = key;
+  for (const [key, entry] of Object.entries(catalogData)) {
+    if (bare.startsWith(key) && versionSuffix.test(bare.slice(key.length))) {
+      return { ...entry, id, known: true };
     }
   }
-  const entry = best ? catalogData[best] : undefined;
-  return entry ? { ...entry, id, known: true } : { ...unknownModel, id, known: false };
+  return { ...unknownModel, thinking: familyThinking(bare), id, known: false };
+}
+
+const versionSuffix = /^(-\d{8}|-\d{4}-\d{2}-\d{2}|-latest|[@:].*)$/;
+
+/** How an unlisted model of a known family thinks, so newer releases work before the catalog knows them. */
+function familyThinking(model: string): ThinkingStyle {
+  if (/^(gpt-5|o\d|codex)/.test(model)) return "budget";
+  const claude = /^claude-[a-z]+-(\d+)(?:-(\d+))?/.exec(model);
+  if (claude) {
+    const major = Number(claude[1]);
+    const minor = Number(claude[2] ?? 0);
+    return major > 4 || (major === 4 && minor >= 6) ? "adaptive" : "budget";
+  }
+  return "none";
 }
 
 export function costUsd(pricing: ModelPricing, usage: Usage): number {

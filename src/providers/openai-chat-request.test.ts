@@ -189,4 +189,29 @@ describe("openai-chat request", () => {
       expect(after.length).toBeGreaterThan(before.length);
     }
   });
+  it("sends reasoning back with tool calls, in the field it came in (DeepSeek's thinking mode)", () => {
+    const body = buildChatRequest(
+      request([
+        { role: "user", content: [{ type: "text", text: "q" }] },
+        {
+          role: "assistant",
+          content: [
+            {
+              type: "thinking",
+              thinking: "let me look",
+              signature: "",
+              providerData: { "openai-chat": { field: "reasoning_content" } },
+            },
+            { type: "tool_use", id: "c1", name: "Read", input: { file_path: "a" } },
+          ],
+        },
+        { role: "user", content: [{ type: "tool_result", tool_use_id: "c1", content: "x" }] },
+      ]),
+    );
+    const assistant = body.messages.find((m) => m.role === "assistant") as unknown as Record<
+      string,
+      unknown
+    >;
+    expect(assistant.reasoning_content).toBe("let me look");
+  });
 });

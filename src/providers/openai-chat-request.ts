@@ -18,6 +18,7 @@ import type {
   UserMessage,
 } from "../core/messages.ts";
 import type { ModelRequest, ToolSpec } from "./types.ts";
+import { CHAT_DATA, dataUnder } from "./provider-data.ts";
 
 export function buildChatRequest(request: ModelRequest): ChatCompletionCreateParamsStreaming {
   // Key order: stable parts before the growing message list, so the serialised request shares
@@ -96,14 +97,16 @@ export function toolResultText(block: ToolResultBlock): string {
 }
 
 /**
- * Text and tool calls; thinking is dropped: servers differ on whether they accept reasoning
- * back (DeepSeek rejects it), and none need it. An assistant message with nothing left is
- * dropped too, as an empty assistant turn confuses some chat templates.
+ * Text and tool calls. Reasoning goes back only with tool calls, in the field it came in
+ * (`reasoning_content`, `reasoning`): DeepSeek's thinking mode requires it there and ignores it
+ * elsewhere. An assistant message with nothing left is dropped, as an empty assistant turn
+ * confuses some chat templates.
  */
 function assistantMessages(message: AssistantMessage): ChatCompletionMessageParam[] {
   const text = message.content
     .flatMap((block) => (block.type === "text" ? [block.text] : []))
     .join("");
+  const reasoning = ownReasoning(message);
   const calls: ChatCompletionMessageToolCall[] = message.content.flatMap((block) =>
     block.type === "tool_use"
       ? [
@@ -116,13 +119,26 @@ function assistantMessages(message: AssistantMessage): ChatCompletionMessagePara
       : [],
   );
   if (text === "" && calls.length === 0) return [];
-  return [
-    {
-      role: "assistant",
-      content: text === "" ? null : text,
-      ...(calls.length > 0 ? { tool_calls: calls } : {}),
-    },
-  ];
+  const withReasoning = calls.length > 0 && reasoning !== undefined;
+  const assistant: ChatCompletionMessageParam = {
+    role: "assistant",
+    content: text === "" ? null : text,
+    ...(calls.length > 0 ? { tool_calls: calls } : {}),
+  };
+  // A non-standard field of compatible servers; the SDK type has no room for it.
+  return [withReasoning ? { ...assistant, [reasoning.field]: reasoning.text } : assistant];
+}
+
+/** Reasoning this wire produced, with the field it arrived in. */
+function ownReasoning(message: AssistantMessage): { field: string; text: string } | undefined {
+  let found: { field: string; text: string } | undefined;
+  for (const block of message.content) {
+    if (block.type !== "thinking") continue;
+    const field = dataUnder(block.providerData, CHAT_DATA)?.field;
+    if (typeof field !== "string" || !/^reasoning(_content)?$/.test(field)) continue;
+    found = { field, text: (found ? `${found.text}\n` : "") + block.thinking };
+  }
+  return found;
 }
 
 function imagePart(block: ImageBlock): ChatCompletionContentPartImage {

@@ -212,4 +212,35 @@ describe("openai responses request", () => {
       expect(b.length).toBeGreaterThan(a.length);
     }
   });
+  it("replays an output message with its id, right after the reasoning item that led to it", () => {
+    const reasoning = { type: "reasoning", id: "rs_1", summary: [], encrypted_content: "enc" };
+    const body = buildResponsesRequest(
+      request([
+        { role: "user", content: [{ type: "text", text: "q" }] },
+        {
+          role: "assistant",
+          content: [
+            {
+              type: "thinking",
+              thinking: "",
+              signature: "",
+              providerData: { "openai-responses": { item: reasoning } },
+            },
+            { type: "text", text: "a", providerData: { "openai-responses": { itemId: "msg_1" } } },
+          ],
+        },
+        { role: "user", content: [{ type: "text", text: "next" }] },
+      ]),
+    );
+    const input = body.input as unknown[];
+    expect(input.slice(1, 3)).toEqual([
+      reasoning,
+      {
+        type: "message",
+        role: "assistant",
+        id: "msg_1",
+        content: [{ type: "output_text", text: "a" }],
+      },
+    ]);
+  });
 });

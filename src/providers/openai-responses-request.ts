@@ -34,7 +34,12 @@ interface InputImage {
 }
 type InputItem =
   | { role: "user"; content: Array<InputText | InputImage> }
-  | { type: "message"; role: "assistant"; content: Array<{ type: "output_text"; text: string }> }
+  | {
+      type: "message";
+      role: "assistant";
+      id?: string;
+      content: Array<{ type: "output_text"; text: string }>;
+    }
   | { type: "function_call"; id?: string; call_id: string; name: string; arguments: string }
   | {
       type: "function_call_output";
@@ -132,15 +137,31 @@ function toolOutput(block: ToolResultBlock): string | Array<InputText | InputIma
 function assistantItems(message: AssistantMessage): InputItem[] {
   const items: InputItem[] = [];
   let texts: Array<{ type: "output_text"; text: string }> = [];
+  let textItemId: string | undefined;
   const flushText = (): void => {
-    if (texts.length > 0) items.push({ type: "message", role: "assistant", content: texts });
+    if (texts.length > 0) {
+      items.push({
+        type: "message",
+        role: "assistant",
+        ...(textItemId !== undefined ? { id: textItemId } : {}),
+        content: texts,
+      });
+    }
     texts = [];
+    textItemId = undefined;
   };
   for (const block of message.content) {
     switch (block.type) {
-      case "text":
-        if (block.text !== "") texts.push({ type: "output_text", text: block.text });
+      case "text": {
+        if (block.text === "") break;
+        const itemId = dataUnder(block.providerData, RESPONSES_DATA)?.itemId;
+        const id = typeof itemId === "string" ? itemId : undefined;
+        // Text from two different output messages stays in two input messages.
+        if (texts.length > 0 && id !== textItemId) flushText();
+        if (texts.length === 0) textItemId = id;
+        texts.push({ type: "output_text", text: block.text });
         break;
+      }
       case "thinking": {
         // Only reasoning this API produced can go back; other providers' thinking is dropped.
         const item = reasoningItemOf(block);

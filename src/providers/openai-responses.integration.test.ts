@@ -42,7 +42,11 @@ describe("openai responses adapter over HTTP", () => {
         const events = await collect(provider.stream(request(ask), live()));
         expect(streamProblems(events)).toEqual([]);
         expect(assemble(events).content).toEqual([
-          { type: "text", text: "Hello from the fake model." },
+          {
+            type: "text",
+            text: "Hello from the fake model.",
+            providerData: { "openai-responses": { itemId: "msg_fake_1_1" } },
+          },
         ]);
         expect(events.at(-1)).toEqual({
           type: "message_stop",

@@ -194,7 +194,9 @@ describe("openai responses stream mapping", () => {
       ]),
     );
     expect(streamProblems(events)).toEqual([]);
-    expect(assemble(events).content).toEqual([{ type: "text", text: "Hi there" }]);
+    expect(assemble(events).content).toEqual([
+      { type: "text", text: "Hi there", providerData: { "openai-responses": { itemId: "msg_1" } } },
+    ]);
     expect(events.at(-1)).toMatchObject({ type: "message_stop", stopReason: "end_turn" });
   });
 

@@ -210,6 +210,8 @@ function* finishBlock(block: OpenBlock, item: ResponseOutputItem): Generator<Str
       .map((part) => (part.type === "output_text" ? part.text : part.refusal))
       .join("");
     if (!block.streamed && text) yield { type: "text_delta", index: block.index, text };
+    // Replayed with its id: a reasoning item must be followed by the very item it led to.
+    if (item.id) providerData = { [RESPONSES_DATA]: { itemId: item.id } };
   } else if (item.type === "reasoning") {
     const text = item.summary.map((part) => part.text).join("\n\n");
     if (!block.streamed && text)

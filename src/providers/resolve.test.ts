@@ -67,6 +67,19 @@ describe("catalog", () => {
     expect(lookupModel("my-local-model")).toMatchObject({ known: false, contextWindow: 128_000 });
   });
 
+  it("never prices a different model as a known one", () => {
+    expect(lookupModel("o3-pro")).toMatchObject({ known: false, pricing: { input: 0 } });
+    expect(lookupModel("gpt-4.1-2025-04-14")).toMatchObject({ known: true, pricing: { input: 2 } });
+    expect(lookupModel("claude-haiku-4-5@20251001").known).toBe(true);
+  });
+
+  it("guesses how an unlisted model of a known family thinks", () => {
+    expect(lookupModel("gpt-5.7").thinking).toBe("budget");
+    expect(lookupModel("claude-sonnet-6").thinking).toBe("adaptive");
+    expect(lookupModel("claude-sonnet-4-7").thinking).toBe("adaptive");
+    expect(lookupModel("qwen3-coder").thinking).toBe("none");
+  });
+
   it("prices usage including cache reads and writes", () => {
     const cost = costUsd(lookupModel("claude-sonnet-4-5").pricing, {
       inputTokens: 1_000_000,

@@ -100,7 +100,7 @@ async function* attemptWithIdleTimeout(
     if (idle && !outer.aborted) {
       throw new ProviderError(
         "timeout",
-        `${provider.id} (${provider.baseUrl}): no data for ${Math.round(idleTimeoutMs / 1000)} s; the stream was abandoned`,
+        `${provider.id} (${provider.baseUrl}): no data for ${formatDuration(idleTimeoutMs)}; the stream was abandoned`,
         { cause: error },
       );
     }
@@ -109,6 +109,10 @@ async function* attemptWithIdleTimeout(
     clearTimeout(timer);
     outer.removeEventListener("abort", onOuterAbort);
   }
+}
+
+function formatDuration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
 }
 
 function asProviderError(error: unknown, signal: AbortSignal): ProviderError {

@@ -191,3 +191,70 @@ describe("provider failures that are not retried", () => {
     expect(run.stderr).toContain("503");
   });
 });
+
+describe("signals while waiting for input", () => {
+  it("ends a stream-json session waiting for its next message on SIGTERM", async () => {
+    server.setScenario(reply("one"));
+    server.requests.length = 0;
+    const setup = wireSetup("anthropic", server.url);
+    const run = await runCli(
+      [
+        "-p",
+        "--model",
+        setup.model,
+        "--input-format",
+        "stream-json",
+        "--output-format",
+        "stream-json",
+      ],
+      {
+        env: setup.env,
+        stdinLines: ['{"type":"user","message":{"role":"user","content":"first"}}\n'],
+        keepStdinOpen: true,
+        signal: { name: "SIGTERM", when: '"type":"result"' },
+      },
+    );
+    expect(run.code).toBe(143);
+    const results = jsonLines(run.stdout).filter((l) => l.type === "result");
+    expect(results.map((r) => r.result)).toEqual(["one"]);
+  });
+
+  it("ends a run still waiting for its prompt on stdin on SIGTERM, with a result object", async () => {
+    const setup = wireSetup("anthropic", server.url);
+    const run = await runCli(["-p", "--model", setup.model, "--output-format", "json"], {
+      env: setup.env,
+      keepStdinOpen: true,
+      signal: { name: "SIGTERM", afterMs: 300 },
+    });
+    expect(run.code).toBe(143);
+    expect(jsonLines(run.stdout)[0]).toMatchObject({
+      type: "result",
+      is_error: true,
+      errors: ["Interrupted by SIGTERM"],
+    });
+  });
+
+  it("exits quietly when the reader of stdout goes away", async () => {
+    const setup = wireSetup("anthropic", server.url);
+    server.setScenario({
+      turns: [{ blocks: [{ type: "text", text: "x".repeat(200_000) }], chunkSize: 1000 }],
+    });
+    const run = await runCli(
+      [
+        "-p",
+        "--model",
+        setup.model,
+        "--output-format",
+        "stream-json",
+        "--include-partial-messages",
+        "hi",
+      ],
+      {
+        env: setup.env,
+        closeStdoutAfterBytes: 100,
+      },
+    );
+    expect(run.stderr).not.toMatch(/Error|\n\s+at /);
+    expect([0, 141]).toContain(run.code);
+  });
+});

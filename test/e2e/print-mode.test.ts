@@ -77,6 +77,8 @@ describe.each(wires)("print mode over %s", (wire) => {
     expect(typeof result?.duration_ms).toBe("number");
     expect(typeof result?.duration_api_ms).toBe("number");
     expect(typeof result?.total_cost_usd).toBe("number");
+    const model = wireSetup(wire, "").model.split("/")[1] ?? "";
+    expect(result?.modelUsage).toMatchObject({ [model]: { outputTokens: 7 } });
   });
 
   it("runs a tool and streams every message as stream-json", async () => {
@@ -103,6 +105,7 @@ describe.each(wires)("print mode over %s", (wire) => {
     const [init, assistant, user, , result] = lines;
     expect(init).toMatchObject({
       model: wireSetup(wire, "").model.split("/")[1],
+      apiKeySource: wire === "openai-chat" ? "none" : expect.stringMatching(/_API_KEY$/),
       tools: expect.arrayContaining(["TestEcho"]) as unknown,
     });
     const sessionId = init?.session_id;

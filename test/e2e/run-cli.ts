@@ -19,8 +19,12 @@ export interface CliOptions {
   env?: Record<string, string>;
   stdin?: string;
   cwd?: string;
-  /** Send this signal once stdout or stderr contains `when`. */
-  signal?: { name: NodeJS.Signals; when: string };
+  /** Send this signal once stdout or stderr contains `when`, or `afterMs` after the start. */
+  signal?: { name: NodeJS.Signals; when?: string; afterMs?: number };
+  /** Write these to stdin (without closing it unless keepStdinOpen is false). */
+  stdinLines?: string[];
+  /** Stop reading stdout after this many bytes (the reader goes away). */
+  closeStdoutAfterBytes?: number;
   /** Leave stdin open and silent, like a parent process that never closes it. */
   keepStdinOpen?: boolean;
   timeoutMs?: number;
@@ -41,20 +45,32 @@ export async function runCli(args: readonly string[], options: CliOptions = {}):
   let stdout = "";
   let stderr = "";
   let signalled = false;
-  const maybeSignal = (): void => {
-    if (options.signal && !signalled && (stdout + stderr).includes(options.signal.when)) {
+  const sendSignal = (): void => {
+    if (options.signal && !signalled) {
       signalled = true;
       child.kill(options.signal.name);
     }
   };
+  const maybeSignal = (): void => {
+    const when = options.signal?.when;
+    if (when !== undefined && (stdout + stderr).includes(when)) sendSignal();
+  };
+  if (options.signal?.afterMs !== undefined) setTimeout(sendSignal, options.signal.afterMs);
   child.stdout.on("data", (d: Buffer) => {
     stdout += d.toString();
+    if (
+      options.closeStdoutAfterBytes !== undefined &&
+      stdout.length >= options.closeStdoutAfterBytes
+    ) {
+      child.stdout.destroy();
+    }
     maybeSignal();
   });
   child.stderr.on("data", (d: Buffer) => {
     stderr += d.toString();
     maybeSignal();
   });
+  for (const line of options.stdinLines ?? []) child.stdin.write(line);
   if (options.stdin !== undefined) child.stdin.end(options.stdin);
   else if (!options.keepStdinOpen) child.stdin.end();
   const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 20_000);
