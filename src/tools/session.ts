@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { createJobRegistry, type JobRegistry } from "./background-jobs.ts";
 import { createFileLedger, type FileLedger } from "./file-ledger.ts";
 import type { Workspace } from "./paths.ts";
+import type { Todo } from "./todo-write.ts";
 
 export interface ToolSession {
   readonly workspace: Workspace;
@@ -14,6 +15,8 @@ export interface ToolSession {
   /** Bash's working directory; a `cd` in one call sticks for the next. */
   readonly shell: { cwd: string };
   readonly jobs: JobRegistry;
+  /** TodoWrite's task list, replaced whole on each call. */
+  readonly todos: { items: Todo[] };
   /** A private folder for spilled outputs, created on first use and removed on dispose. */
   tempDir(): Promise<string>;
   dispose(): Promise<void>;
@@ -26,6 +29,7 @@ export function createToolSession(workspace: Workspace): ToolSession {
     workspace,
     files: createFileLedger(),
     shell: { cwd: workspace.root },
+    todos: { items: [] },
     jobs,
     tempDir: () => (temp ??= mkdtemp(join(tmpdir(), "cairn-"))),
     async dispose() {

@@ -1,0 +1,288 @@
+import { mkdir, mkdtemp, readFile, realpath, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { bashOutputTool } from "./bash-output.ts";
+import { bashTool } from "./bash.ts";
+import { killShellTool } from "./kill-shell.ts";
+import { createToolSession, type ToolSession } from "./session.ts";
+import type { Tool, ToolContext } from "./tool.ts";
+
+let root: string;
+let session: ToolSession;
+
+beforeEach(async () => {
+  root = await realpath(await mkdtemp(join(tmpdir(), "cairn-bash-")));
+  session = createToolSession({ root, additionalDirs: [] });
+});
+
+afterEach(async () => {
+  await session.dispose();
+  await rm(root, { recursive: true, force: true });
+});
+
+function context(signal = new AbortController().signal): ToolContext {
+  return { cwd: root, signal, session };
+}
+
+async function call(
+  tool: Tool,
+  input: unknown,
+  ctx = context(),
+): Promise<{ text: string; isError: boolean }> {
+  const output = await tool.run(tool.input.parse(input), ctx);
+  if (typeof output.content !== "string") throw new Error("expected text content");
+  return { text: output.content, isError: output.isError === true };
+}
+
+const bash = (input: Record<string, unknown>, ctx?: ToolContext) => call(bashTool, input, ctx);
+
+/** Running means present and not a zombie (this container's init may not reap orphans). */
+async function alive(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => undefined);
+  if (stat === undefined) return false;
+  return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+}
+
+async function pidsIn(file: string): Promise<number[]> {
+  for (let tries = 0; tries < 100; tries++) {
+    const text = await readFile(join(root, file), "utf8").catch(() => "");
+    if (text.trim() !== "") return text.trim().split("\n").map(Number);
+    await delay(20);
+  }
+  throw new Error(`${file} was never written`);
+}
+
+describe("Bash", () => {
+  it("reports the exit code, and a non-zero exit is not a tool error", async () => {
+    expect(await bash({ command: "echo hello" })).toEqual({
+      text: "hello\n\nExit code 0",
+      isError: false,
+    });
+    const failed = await bash({ command: "echo oops >&2; exit 3" });
+    expect(failed).toEqual({ text: "oops\n\nExit code 3", isError: false });
+  });
+
+  it("interleaves stdout and stderr in arrival order", async () => {
+    const result = await bash({
+      command: "echo one; sleep 0.1; echo two >&2; sleep 0.1; echo three",
+    });
+    expect(result.text).toBe("one\ntwo\nthree\n\nExit code 0");
+  });
+
+  it("says when there was no output", async () => {
+    expect((await bash({ command: "true" })).text).toBe("(no output)\n\nExit code 0");
+  });
+
+  it("keeps the working directory across calls", async () => {
+    await mkdir(join(root, "sub", "deeper"), { recursive: true });
+    await bash({ command: "cd sub" });
+    expect(session.shell.cwd).toBe(join(root, "sub"));
+    expect((await bash({ command: "pwd" })).text).toBe(`${join(root, "sub")}\n\nExit code 0`);
+    await bash({ command: "cd deeper && echo moved" });
+    expect((await bash({ command: "pwd" })).text).toBe(
+      `${join(root, "sub", "deeper")}\n\nExit code 0`,
+    );
+  });
+
+  it("resets the working directory to the root when a command cd's outside the workspace", async () => {
+    await mkdir(join(root, "sub"));
+    await bash({ command: "cd sub" });
+    const result = await bash({ command: "cd / && echo left" });
+    expect(result.text).toContain("left\n\nExit code 0");
+    expect(result.text).toContain(
+      `changed directory to /, outside the workspace; the working directory was reset to the workspace root ${root}`,
+    );
+    expect(session.shell.cwd).toBe(root);
+    expect((await bash({ command: "pwd" })).text).toBe(`${root}\n\nExit code 0`);
+  });
+
+  it("leaves the working directory unchanged when the command exits early", async () => {
+    await mkdir(join(root, "sub"));
+    expect((await bash({ command: "cd sub; exit 4" })).text).toBe("(no output)\n\nExit code 4");
+    expect(session.shell.cwd).toBe(root);
+  });
+
+  it("falls back to the root when the working directory was deleted", async () => {
+    await mkdir(join(root, "gone"));
+    await bash({ command: "cd gone" });
+    await rm(join(root, "gone"), { recursive: true });
+    const result = await bash({ command: "pwd" });
+    expect(result.text).toContain(`${root}\n\nExit code 0`);
+    expect(result.text).toContain("no longer exists");
+  });
+
+  it("runs with stdin closed, so a command reading it returns at once", async () => {
+    const started = Date.now();
+    expect(await bash({ command: "cat; read line; echo read=$?" })).toEqual({
+      text: "read=1\n\nExit code 0",
+      isError: false,
+    });
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it("sets variables that keep pagers and editors from waiting", async () => {
+    const result = await bash({ command: 'echo "$CAIRN $PAGER $GIT_PAGER $GIT_EDITOR $TERM"' });
+    expect(result.text).toBe("1 cat cat true dumb\n\nExit code 0");
+  });
+
+  it("kills the whole process group on timeout and says so", async () => {
+    const started = Date.now();
+    const result = await bash({
+      command: "sleep 100 & echo $! > pids; sh -c 'echo $$ >> pids; exec sleep 100'; wait",
+      timeout: 500,
+    });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(result.isError).toBe(true);
+    expect(result.text).toContain("Timed out after 500 ms");
+    const pids = await pidsIn("pids");
+    expect(pids).toHaveLength(2);
+    for (const pid of pids) expect(await alive(pid)).toBe(false);
+  });
+
+  it("kills the process group when the call is aborted", async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    const started = Date.now();
+    const result = await bash(
+      { command: "sleep 100 & echo $! > pids; wait" },
+      context(controller.signal),
+    );
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(result).toEqual({
+      text: "(no output)\n\nInterrupted by the user: the command was killed.",
+      isError: true,
+    });
+    const [pid] = await pidsIn("pids");
+    expect(await alive(pid ?? 0)).toBe(false);
+  });
+
+  it("stops processes a command left running with & instead of hanging on them", async () => {
+    const started = Date.now();
+    const result = await bash({ command: "sleep 100 & echo $! > pids; echo started" });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(result.text).toContain("started\n\nExit code 0");
+    expect(result.text).toContain("left running in the background were stopped");
+    const [pid] = await pidsIn("pids");
+    expect(await alive(pid ?? 0)).toBe(false);
+  });
+
+  it("cuts output over 30,000 characters in the middle and keeps the whole in a file", async () => {
+    const result = await bash({ command: "seq 1 20000" });
+    const full = Array.from({ length: 20000 }, (_, i) => `${i + 1}\n`).join("");
+    expect(result.text.length).toBeLessThanOrEqual(30_100);
+    expect(result.text.startsWith("1\n2\n3\n")).toBe(true);
+    expect(result.text).toContain("19999\n20000\n\nExit code 0");
+    const marker =
+      /\n\[\.\.\. ([\d,]+) characters \(lines (\d+)-(\d+)\) cut from the middle of the output; the full output is in (\S+) .*\]\n/.exec(
+        result.text,
+      );
+    expect(marker).not.toBeNull();
+    const [, chars, first, last, path] = marker ?? [];
+    const [head = "", tail = ""] = result.text.split(marker?.[0] ?? "?");
+    expect(head.length).toBeGreaterThan(10_000);
+    expect(Number(chars?.replace(/,/g, ""))).toBe(
+      full.length - (head.length + 1) - (tail.length - "\nExit code 0".length),
+    );
+    // The marker's line numbers are the lines of the saved file that were not shown.
+    expect(head.endsWith(`${Number(first) - 1}`)).toBe(true);
+    expect(tail.startsWith(`${Number(last) + 1}\n`)).toBe(true);
+    expect(await readFile(path ?? "", "utf8")).toBe(full);
+  });
+
+  it("refuses a timeout over ten minutes with a clear message", () => {
+    const parsed = bashTool.input.safeParse({ command: "true", timeout: 600_001 });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.message).toContain("timeout is at most 600000 ms");
+  });
+
+  it("describes its access as the command", () => {
+    expect(bashTool.describeAccess({ command: "ls -la" })).toEqual({
+      kind: "command",
+      command: "ls -la",
+    });
+  });
+});
+
+describe("Bash background jobs", () => {
+  it("starts a job, returns its id at once, and BashOutput returns only new output", async () => {
+    const started = await bash({
+      command: "echo first; sleep 0.3; echo second; sleep 100",
+      run_in_background: true,
+    });
+    expect(started.text).toContain("Started in the background as bash_1.");
+    await delay(150);
+    const first = await call(bashOutputTool, { bash_id: "bash_1" });
+    expect(first.text).toBe("first\nStatus: running");
+    await delay(400);
+    const second = await call(bashOutputTool, { bash_id: "bash_1" });
+    expect(second.text).toBe("second\nStatus: running");
+    const third = await call(bashOutputTool, { bash_id: "bash_1" });
+    expect(third.text).toBe("(no new output)\nStatus: running");
+  });
+
+  it("reports the exit code of a finished job and logs its whole output", async () => {
+    const started = await bash({ command: "echo done; exit 7", run_in_background: true });
+    const log = /written to (\S+)\.$/m.exec(started.text)?.[1];
+    await delay(300);
+    expect((await call(bashOutputTool, { bash_id: "bash_1" })).text).toBe(
+      "done\nStatus: exited with code 7",
+    );
+    expect(await readFile(log ?? "", "utf8")).toBe("done\n");
+  });
+
+  it("filters new lines with a regular expression", async () => {
+    await bash({
+      command: "printf 'ok 1\\nfail 2\\nok 3\\n'; sleep 100",
+      run_in_background: true,
+    });
+    await delay(200);
+    const result = await call(bashOutputTool, { bash_id: "bash_1", filter: "^ok" });
+    expect(result.text).toBe(
+      "ok 1\nok 3\n[filter /^ok/: 2 of 3 new lines matched]\nStatus: running",
+    );
+  });
+
+  it("rejects an invalid filter with the reason", async () => {
+    await bash({ command: "sleep 100", run_in_background: true });
+    const result = await call(bashOutputTool, { bash_id: "bash_1", filter: "(" });
+    expect(result.isError).toBe(true);
+    expect(result.text).toContain("filter is not a valid JavaScript regular expression");
+  });
+
+  it("KillShell stops the job and everything it started", async () => {
+    await bash({ command: "sleep 100 & echo $! > pids; wait", run_in_background: true });
+    const [pid] = await pidsIn("pids");
+    const killed = await call(killShellTool, { shell_id: "bash_1" });
+    expect(killed).toEqual({ text: "bash_1 was stopped: killed (SIGTERM).", isError: false });
+    expect(await alive(pid ?? 0)).toBe(false);
+    expect((await call(bashOutputTool, { bash_id: "bash_1" })).text).toBe(
+      "(no new output)\nStatus: killed (SIGTERM)",
+    );
+  });
+
+  it("names the known shells for an unknown id", async () => {
+    expect(await call(killShellTool, { shell_id: "bash_9" })).toEqual({
+      text: 'No background shell "bash_9": none was started in this session (use Bash with run_in_background).',
+      isError: true,
+    });
+    await bash({ command: "sleep 100", run_in_background: true });
+    const result = await call(bashOutputTool, { bash_id: "bash_9" });
+    expect(result).toEqual({
+      text: 'No background shell "bash_9". Known shells: bash_1 (running).',
+      isError: true,
+    });
+  });
+
+  it("kills every background job when the session is disposed", async () => {
+    await bash({ command: "sleep 100 & echo $! > pids; wait", run_in_background: true });
+    await bash({ command: "echo $$ > pids2; exec sleep 100", run_in_background: true });
+    const [first] = await pidsIn("pids");
+    const [second] = await pidsIn("pids2");
+    await session.dispose();
+    expect(await alive(first ?? 0)).toBe(false);
+    expect(await alive(second ?? 0)).toBe(false);
+    expect(session.jobs.list().map((job) => job.status.type)).toEqual(["killed", "killed"]);
+  });
+});

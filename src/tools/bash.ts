@@ -1,0 +1,272 @@
+// The Bash tool: runs a command with the user's bash in its own process group, in a working
+// directory that persists across calls, with a timeout, bounded output and background jobs.
+
+import { randomUUID } from "node:crypto";
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
+import type { Readable } from "node:stream";
+import { z } from "zod";
+import { createOutputBuffer, cutMiddle } from "./output-buffer.ts";
+import { isWithin } from "./paths.ts";
+import { groupAlive, killGroup, spawnInGroup, type GroupKill } from "./process-group.ts";
+import type { ToolSession } from "./session.ts";
+import { commandEnv, findShell } from "./shell-env.ts";
+import { defineTool, type ToolContext, type ToolOutput } from "./tool.ts";
+
+/** What the model sees of a command's output at most; the rest is in a file. */
+export const bashOutputLimit = 30_000;
+const defaultTimeoutMs = 120_000;
+const maxTimeoutMs = 600_000;
+
+const input = z.object({
+  command: z.string().min(1).describe("The command to run"),
+  timeout: z
+    .number()
+    .int()
+    .positive()
+    .max(
+      maxTimeoutMs,
+      "timeout is at most 600000 ms (10 minutes); for longer work use run_in_background",
+    )
+    .optional()
+    .describe("Milliseconds before the command is killed (default 120000, max 600000)"),
+  description: z
+    .string()
+    .optional()
+    .describe("What the command does, in a few words, shown to the user"),
+  run_in_background: z
+    .boolean()
+    .optional()
+    .describe("Start it in the background and return a shell id at once; read it with BashOutput"),
+});
+
+type BashInput = z.infer<typeof input>;
+
+export const bashTool = defineTool({
+  name: "Bash",
+  description:
+    "Run a shell command with bash. The working directory persists between calls and stays " +
+    "inside the workspace. stdin is closed: interactive commands fail rather than wait. Returns " +
+    "stdout and stderr together and the exit code; output over 30,000 characters is cut in the " +
+    "middle and saved whole to a file. Processes left running with `&` are stopped when the " +
+    "command ends; use run_in_background for servers and watchers. Prefer Read, Grep and Glob " +
+    "to cat, grep and find.",
+  input,
+  readOnly: false,
+  describeAccess: (call) => ({ kind: "command", command: call.command }),
+  async run(call, ctx) {
+    if (ctx.signal.aborted)
+      return { content: "Interrupted before the command started.", isError: true };
+    const env = commandEnv(process.env);
+    const shell = await findShell(env);
+    const notes: string[] = shell.note ? [shell.note] : [];
+    const cwd = await usableCwd(ctx.session, notes);
+    if (call.run_in_background) {
+      return startInBackground(call, ctx, { shell: shell.path, env, cwd, notes });
+    }
+    return runInForeground(call, ctx, { shell: shell.path, env, cwd, notes });
+  },
+});
+
+interface Launch {
+  shell: string;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Sentences for the model about what cairn did around the command. */
+  notes: string[];
+}
+
+async function startInBackground(
+  call: BashInput,
+  ctx: ToolContext,
+  launch: Launch,
+): Promise<ToolOutput> {
+  const job = ctx.session.jobs.start({
+    command: call.command,
+    cwd: launch.cwd,
+    env: launch.env,
+    shell: launch.shell,
+    logDir: await ctx.session.tempDir(),
+  });
+  const lines = [
+    `Started in the background as ${job.id}. Read its new output with BashOutput ` +
+      `(bash_id "${job.id}"); stop it with KillShell (shell_id "${job.id}").`,
+  ];
+  if (job.spill.type === "file")
+    lines.push(`Its whole output is also written to ${job.spill.path}.`);
+  if (call.timeout !== undefined) lines.push("The timeout does not apply to background commands.");
+  lines.push(...launch.notes);
+  return { content: lines.join("\n") };
+}
+
+type Ending =
+  | { type: "exit"; code: number | null; signal: NodeJS.Signals | null }
+  | { type: "spawn-error"; message: string };
+
+async function runInForeground(
+  call: BashInput,
+  ctx: ToolContext,
+  launch: Launch,
+): Promise<ToolOutput> {
+  const timeoutMs = call.timeout ?? defaultTimeoutMs;
+  const output = createOutputBuffer({
+    headChars: bashOutputLimit,
+    tailChars: bashOutputLimit,
+    spillAfter: bashOutputLimit,
+    spillPath: join(await ctx.session.tempDir(), `bash-${randomUUID().slice(0, 8)}.log`),
+  });
+  const child = spawnInGroup(launch.shell, ["-c", wrapCommand(call.command)], {
+    cwd: launch.cwd,
+    env: launch.env,
+    // fd 3 is where the wrapper reports the final working directory.
+    stdio: ["ignore", "pipe", "pipe", "pipe"],
+  });
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.setEncoding("utf8");
+    stream?.on("data", (chunk: string) => output.append(chunk));
+  }
+  let reportedCwd = "";
+  const cwdPipe = child.stdio[3] as Readable | null;
+  cwdPipe?.setEncoding("utf8");
+  cwdPipe?.on("data", (chunk: string) => (reportedCwd += chunk));
+  const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
+
+  let stopReason: "timeout" | "abort" | undefined;
+  let killing: Promise<GroupKill> | undefined;
+  const stop = (reason: "timeout" | "abort"): void => {
+    if (killing || child.pid === undefined) return;
+    stopReason = reason;
+    killing = killGroup(child.pid);
+  };
+  const timer = setTimeout(() => stop("timeout"), timeoutMs);
+  const onAbort = (): void => stop("abort");
+  ctx.signal.addEventListener("abort", onAbort, { once: true });
+
+  let ending: Ending;
+  try {
+    ending = await new Promise<Ending>((resolve) => {
+      child.once("error", (error) => resolve({ type: "spawn-error", message: error.message }));
+      child.once("exit", (code, signal) => resolve({ type: "exit", code, signal }));
+    });
+  } finally {
+    clearTimeout(timer);
+    ctx.signal.removeEventListener("abort", onAbort);
+  }
+
+  let leftoversStopped = false;
+  if (killing) {
+    await killing;
+  } else if (child.pid !== undefined && ending.type === "exit") {
+    // Output still flowing, or a process started with `&` holding the pipes: give it a moment.
+    await within(closed, 250);
+    if (await groupAlive(child.pid)) {
+      leftoversStopped = true;
+      await killGroup(child.pid);
+    }
+  }
+  if (!(await within(closed, 1000))) {
+    child.stdout?.destroy();
+    child.stderr?.destroy();
+    cwdPipe?.destroy();
+  }
+  output.close();
+
+  if (ending.type === "spawn-error") {
+    return {
+      content: `Could not start ${launch.shell} in ${launch.cwd}: ${ending.message}`,
+      isError: true,
+    };
+  }
+  const notes = [...launch.notes];
+  if (stopReason === undefined) updateCwd(ctx.session, reportedCwd, notes);
+  if (leftoversStopped) {
+    notes.push(
+      "Processes the command left running in the background were stopped; " +
+        "use run_in_background for commands that should keep running.",
+    );
+  }
+
+  const shown = cutMiddle({
+    head: output.head,
+    tail: output.tail,
+    totalChars: output.totalChars,
+    totalNewlines: output.totalNewlines,
+    maxChars: bashOutputLimit,
+    spill: output.spill,
+  });
+  const body = shown === "" ? "(no output)\n" : shown.endsWith("\n") ? shown : `${shown}\n`;
+  const status = describeEnding(ending, stopReason, timeoutMs);
+  return {
+    content: [body, status, ...notes].join("\n"),
+    ...(stopReason ? { isError: true } : {}),
+  };
+}
+
+/**
+ * Runs the command in the current shell (so `cd` takes effect), then reports the directory on
+ * fd 3. fd 3 is closed inside the group so processes the command starts do not hold it open;
+ * a command that calls `exit` ends the shell first, and the working directory then stays as it was.
+ */
+function wrapCommand(command: string): string {
+  return `{\n${command}\n} 3>&-\n__cairn_status=$?\npwd -P >&3\nexit $__cairn_status\n`;
+}
+
+function describeEnding(
+  ending: Extract<Ending, { type: "exit" }>,
+  stopReason: "timeout" | "abort" | undefined,
+  timeoutMs: number,
+): string {
+  if (stopReason === "timeout") {
+    return (
+      `Timed out after ${timeoutMs} ms: the command and every process it started were killed. ` +
+      "Pass a larger timeout (at most 600000) or use run_in_background."
+    );
+  }
+  if (stopReason === "abort") return "Interrupted by the user: the command was killed.";
+  if (ending.signal !== null) return `Killed by signal ${ending.signal}.`;
+  return `Exit code ${ending.code ?? 0}`;
+}
+
+/** The session's working directory if it still exists inside the workspace, else the root. */
+async function usableCwd(session: ToolSession, notes: string[]): Promise<string> {
+  const { workspace, shell } = session;
+  const isDirectory = await stat(shell.cwd).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
+  if (!isDirectory) {
+    notes.push(
+      `The working directory ${shell.cwd} no longer exists; the command ran in the workspace root ${workspace.root}.`,
+    );
+    shell.cwd = workspace.root;
+  }
+  return shell.cwd;
+}
+
+/** Keeps the directory the command ended in, if it is inside the workspace. */
+function updateCwd(session: ToolSession, reported: string, notes: string[]): void {
+  const finalCwd = reported.trimEnd().split("\n").at(-1) ?? "";
+  if (finalCwd === "") return; // the command exited early: the directory stays as it was
+  const { workspace } = session;
+  const roots = [workspace.root, ...workspace.additionalDirs];
+  if (roots.some((root) => isWithin(root, finalCwd))) {
+    session.shell.cwd = finalCwd;
+    return;
+  }
+  session.shell.cwd = workspace.root;
+  notes.push(
+    `The command changed directory to ${finalCwd}, outside the workspace; the working directory ` +
+      `was reset to the workspace root ${workspace.root}.`,
+  );
+}
+
+/** True when `promise` settled within `ms`. */
+async function within(promise: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true as const), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
