@@ -1,0 +1,215 @@
+// The Read tool: a text file as numbered lines (a window of it for big files) or an image as an
+// image block, recorded in the session's file ledger so Write and Edit can check freshness.
+
+import { constants } from "node:fs";
+import { open } from "node:fs/promises";
+import { z } from "zod";
+import type { ImageBlock, TextBlock } from "../core/messages.ts";
+import { sha256, type ReadRecord } from "./file-ledger.ts";
+import { fsFailure, isErrnoCode } from "./fs-errors.ts";
+import { lineWindow } from "./numbered-lines.ts";
+import { missingPathMessage } from "./path-suggestions.ts";
+import { resolvePath } from "./paths.ts";
+import { bomEncoding, decodeText, looksBinary } from "./text-file.ts";
+import { defineTool, type ToolOutput } from "./tool.ts";
+
+export const DEFAULT_LINE_LIMIT = 2000;
+/** About 25k tokens: more than this in one result crowds out the conversation. */
+export const MAX_READ_CHARS = 100_000;
+/** The API refuses images whose base64 form exceeds 5 MB; base64 is 4/3 of the bytes. */
+const MAX_IMAGE_BYTES = (5 * 1024 * 1024 * 3) / 4;
+/** Beyond this, reading the whole file to hash it costs too much; point at other tools. */
+const MAX_FILE_BYTES = 256 * 1024 * 1024;
+const SNIFF_BYTES = 8192;
+
+export interface ReadDisplay {
+  type: "read";
+  path: string;
+  /** Lines shown (0 and 0 when none were) and lines in the file; absent for images. */
+  first?: number;
+  last?: number;
+  total?: number;
+  mediaType?: string;
+}
+
+const input = z.object({
+  file_path: z.string().min(1).describe("Absolute path, or relative to the workspace"),
+  offset: z.number().int().min(1).optional().describe("1-based line to start at"),
+  limit: z.number().int().min(1).optional().describe("Number of lines (default 2000)"),
+});
+
+export const readTool = defineTool({
+  name: "Read",
+  description:
+    "Read a file as numbered lines (number, tab, text): the first 2000 lines unless offset/limit say otherwise; lines over 2000 characters are cut. PNG, JPEG, GIF and WebP files come back as images. Read a file before editing or overwriting it.",
+  input,
+  readOnly: true,
+  describeAccess: (args) => ({ kind: "read", paths: [args.file_path] }),
+  async run(args, ctx): Promise<ToolOutput> {
+    const target = await resolvePath(ctx.session.workspace, args.file_path, ctx.cwd);
+    const where = target.display;
+    let bytes: Buffer;
+    let mtimeMs: number;
+    try {
+      // Non-blocking, so opening a FIFO returns at once (and is then refused) instead of hanging.
+      const handle = await open(target.real, constants.O_RDONLY | constants.O_NONBLOCK);
+      try {
+        const info = await handle.stat();
+        if (info.isDirectory()) {
+          return failure(`${where} is a directory, not a file. List it with LS or Glob.`);
+        }
+        if (!info.isFile()) {
+          return failure(
+            `${where} is not a regular file (a device, socket or pipe); Read only reads files.`,
+          );
+        }
+        if (info.size > MAX_FILE_BYTES) {
+          return failure(
+            `${where} is ${megabytes(info.size)}, more than Read handles (${megabytes(MAX_FILE_BYTES)}). Search it with Grep, or show a range with Bash (sed -n '100,200p').`,
+          );
+        }
+        mtimeMs = info.mtimeMs;
+        // No signal here: it makes readFile read in small chunks, several times slower, and
+        // the file is at most MAX_FILE_BYTES.
+        bytes = await handle.readFile();
+      } finally {
+        await handle.close();
+      }
+    } catch (error) {
+      if (isErrnoCode(error, "ENOENT"))
+        return failure(await missingPathMessage(target.absolute, where));
+      if (isErrnoCode(error, "EISDIR"))
+        return failure(`${where} is a directory, not a file. List it with LS or Glob.`);
+      return fsFailure(error, "read", where);
+    }
+
+    const snapshot = { mtimeMs, size: bytes.length, sha256: sha256(bytes) };
+    const record = (partial: boolean) => {
+      const previous = ctx.session.files.lastRead(target.real);
+      // Showing part of content the model has already seen whole does not make it "partly read".
+      const seenWhole =
+        previous !== undefined && !previous.partial && previous.sha256 === snapshot.sha256;
+      const entry: ReadRecord = { ...snapshot, partial: partial && !seenWhole };
+      ctx.session.files.recordRead(target.real, entry);
+    };
+
+    const mediaType = imageType(bytes);
+    if (mediaType !== undefined) {
+      if (bytes.length > MAX_IMAGE_BYTES) {
+        return failure(
+          `${where} is a ${megabytes(bytes.length)} image; images over ${megabytes(MAX_IMAGE_BYTES)} cannot be sent to the model. Make a smaller copy (for example with ImageMagick: convert in.png -resize 50% out.png) and Read that.`,
+        );
+      }
+      record(false);
+      const blocks: Array<TextBlock | ImageBlock> = [
+        { type: "text", text: `Image ${where} (${mediaType}, ${kilobytes(bytes.length)})` },
+        {
+          type: "image",
+          source: { type: "base64", media_type: mediaType, data: bytes.toString("base64") },
+        },
+      ];
+      return {
+        content: blocks,
+        display: { type: "read", path: where, mediaType } satisfies ReadDisplay,
+      };
+    }
+
+    if (looksBinary(bytes.subarray(0, SNIFF_BYTES), bytes.length > SNIFF_BYTES)) {
+      return failure(
+        `${where} looks like a binary file (it has NUL bytes or is not UTF-8 text), so Read cannot show it. Read shows text files and PNG, JPEG, GIF and WebP images; inspect other files with Bash (for example file, xxd, unzip -l).`,
+      );
+    }
+    const text = textBytes(bytes);
+    if (text === undefined) {
+      return failure(
+        `${where} has a byte-order mark Read cannot decode (UTF-32 or a damaged UTF-16 file).`,
+      );
+    }
+    if (text.length === 0) {
+      record(false);
+      return notice(`${where} is empty (${bytes.length} bytes).`, where, 0, 0, 0);
+    }
+
+    const start = args.offset ?? 1;
+    const window = lineWindow(text, start, args.limit ?? DEFAULT_LINE_LIMIT, MAX_READ_CHARS);
+    if (window.lines.length === 0) {
+      record(true);
+      return notice(
+        `${where} has ${window.total} ${window.total === 1 ? "line" : "lines"}; offset ${start} is past the end. Use an offset from 1 to ${window.total}.`,
+        where,
+        0,
+        0,
+        window.total,
+      );
+    }
+    const partial = window.first > 1 || window.last < window.total;
+    record(partial);
+    let content = window.lines.join("\n");
+    if (window.last < window.total) {
+      const cap = window.capped ? ` (output capped at ${MAX_READ_CHARS} characters)` : "";
+      content += `\n\n[Showing lines ${window.first}-${window.last} of ${window.total}${cap}. Continue with offset=${window.last + 1}.]`;
+    }
+    const display: ReadDisplay = {
+      type: "read",
+      path: where,
+      first: window.first,
+      last: window.last,
+      total: window.total,
+    };
+    return { content, display };
+  },
+});
+
+/**
+ * Whether a Read without offset/limit shows all of this file: then Edit can insist on a full
+ * read. A file too big for one Read can only ever be read in parts, so any read must do.
+ */
+export function oneReadShowsAll(bytes: Buffer): boolean {
+  const text = textBytes(bytes);
+  if (text === undefined) return false;
+  const window = lineWindow(text, 1, DEFAULT_LINE_LIMIT, MAX_READ_CHARS);
+  return window.last === window.total;
+}
+
+/** The file's text as UTF-8 bytes without a BOM: what the line window scans. */
+function textBytes(bytes: Buffer): Buffer | undefined {
+  const marked = bomEncoding(bytes);
+  if (marked === "utf8") return bytes.subarray(3);
+  if (marked === undefined) return bytes;
+  const decoded = decodeText(bytes);
+  return decoded.ok ? Buffer.from(decoded.text, "utf8") : undefined;
+}
+
+/** Image formats the model accepts, told by their magic bytes rather than the file name. */
+function imageType(bytes: Buffer): string | undefined {
+  const starts = (...values: number[]) => values.every((value, i) => bytes[i] === value);
+  if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return "image/png";
+  if (starts(0xff, 0xd8, 0xff)) return "image/jpeg";
+  const head = bytes.toString("latin1", 0, 12);
+  if (head.startsWith("GIF87a") || head.startsWith("GIF89a")) return "image/gif";
+  if (head.startsWith("RIFF") && head.slice(8, 12) === "WEBP") return "image/webp";
+  return undefined;
+}
+
+function failure(content: string): ToolOutput {
+  return { content, isError: true };
+}
+
+function notice(
+  content: string,
+  path: string,
+  first: number,
+  last: number,
+  total: number,
+): ToolOutput {
+  const display: ReadDisplay = { type: "read", path, first, last, total };
+  return { content, display };
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 2 : 0)} MB`;
+}
+
+function kilobytes(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : megabytes(bytes);
+}

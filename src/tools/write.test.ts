@@ -1,0 +1,157 @@
+import {
+  chmod,
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  stat,
+  symlink,
+  utimes,
+  writeFile,
+} from "node:fs/promises";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { DiffDisplay } from "./diff-display.ts";
+import { sha256 } from "./file-ledger.ts";
+import { createFileToolsFixture, textOf, type FileToolsFixture } from "./file-tools-fixture.ts";
+import { readTool } from "./read.ts";
+import { writeTool } from "./write.ts";
+
+let fx: FileToolsFixture;
+beforeEach(async () => {
+  fx = await createFileToolsFixture();
+});
+afterEach(async () => {
+  await fx.dispose();
+});
+
+describe("write", () => {
+  it("creates a new file and its parent folders", async () => {
+    const out = await fx.call(writeTool, { file_path: "deep/er/a.ts", content: "one\ntwo\n" });
+    expect(out.isError).toBeFalsy();
+    expect(out.content).toBe("Created deep/er/a.ts (2 lines).");
+    expect(await readFile(fx.path("deep/er/a.ts"), "utf8")).toBe("one\ntwo\n");
+    const display = out.display as DiffDisplay;
+    expect(display).toMatchObject({ type: "diff", path: "deep/er/a.ts", added: 2, removed: 0 });
+    expect(display.unifiedDiff).toContain(
+      "--- /dev/null\n+++ deep/er/a.ts\n@@ -0,0 +1,2 @@\n+one\n+two\n",
+    );
+  });
+
+  it("refuses to overwrite a file that was not read", async () => {
+    await writeFile(fx.path("a.txt"), "original\n");
+    const out = await fx.call(writeTool, { file_path: "a.txt", content: "new\n" });
+    expect(out.isError).toBe(true);
+    expect(out.content).toContain("a.txt has not been read in this session. Read it first");
+    expect(await readFile(fx.path("a.txt"), "utf8")).toBe("original\n");
+  });
+
+  it("overwrites a file after it was read, and may write it again without another read", async () => {
+    await writeFile(fx.path("a.txt"), "original\n");
+    await fx.call(readTool, { file_path: "a.txt" });
+    const out = await fx.call(writeTool, { file_path: "a.txt", content: "new\n" });
+    expect(out.content).toBe("Updated a.txt (1 line).");
+    expect((out.display as DiffDisplay).unifiedDiff).toContain("-original\n+new\n");
+    expect(fx.session.files.lastRead(fx.path("a.txt"))).toMatchObject({
+      sha256: sha256("new\n"),
+      partial: false,
+    });
+    const again = await fx.call(writeTool, { file_path: "a.txt", content: "newer\n" });
+    expect(again.isError).toBeFalsy();
+    expect(await readFile(fx.path("a.txt"), "utf8")).toBe("newer\n");
+  });
+
+  it("refuses when the file changed since it was read, but not when only its mtime moved", async () => {
+    await writeFile(fx.path("a.txt"), "original\n");
+    await fx.call(readTool, { file_path: "a.txt" });
+    const later = new Date(Date.now() + 60_000);
+    await utimes(fx.path("a.txt"), later, later);
+    expect(
+      (await fx.call(writeTool, { file_path: "a.txt", content: "mine\n" })).isError,
+    ).toBeFalsy();
+
+    await writeFile(fx.path("a.txt"), "someone else\n");
+    const out = await fx.call(writeTool, { file_path: "a.txt", content: "again\n" });
+    expect(out.isError).toBe(true);
+    expect(out.content).toContain("a.txt changed since it was read");
+    expect(await readFile(fx.path("a.txt"), "utf8")).toBe("someone else\n");
+  });
+
+  it("accepts a partial read before overwriting", async () => {
+    await writeFile(fx.path("a.txt"), "1\n2\n3\n");
+    await fx.call(readTool, { file_path: "a.txt", limit: 1 });
+    expect((await fx.call(writeTool, { file_path: "a.txt", content: "x\n" })).isError).toBeFalsy();
+  });
+
+  it("keeps the permission bits, CRLF line endings and BOM of the file it replaces", async () => {
+    await writeFile(fx.path("run.sh"), "\ufeffecho 1\r\necho 2\r\n");
+    await chmod(fx.path("run.sh"), 0o751);
+    await fx.call(readTool, { file_path: "run.sh" });
+    await fx.call(writeTool, { file_path: "run.sh", content: "echo 3\necho 4\n" });
+    expect(await readFile(fx.path("run.sh"), "utf8")).toBe("\ufeffecho 3\r\necho 4\r\n");
+    expect((await stat(fx.path("run.sh"))).mode & 0o777).toBe(0o751);
+  });
+
+  it("keeps a UTF-16 LE file UTF-16 LE", async () => {
+    const utf16 = (s: string) =>
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(s, "utf16le")]);
+    await writeFile(fx.path("a.txt"), utf16("old\n"));
+    await fx.call(readTool, { file_path: "a.txt" });
+    await fx.call(writeTool, { file_path: "a.txt", content: "névé\n" });
+    expect(await readFile(fx.path("a.txt"))).toEqual(utf16("névé\n"));
+  });
+
+  it("writes the content exactly as given to a new file", async () => {
+    await fx.call(writeTool, { file_path: "a.txt", content: "a\r\nb\nno newline ✓" });
+    expect(await readFile(fx.path("a.txt"), "utf8")).toBe("a\r\nb\nno newline ✓");
+  });
+
+  it("leaves no temp files behind", async () => {
+    await writeFile(fx.path("a.txt"), "x\n");
+    await fx.call(readTool, { file_path: "a.txt" });
+    await fx.call(writeTool, { file_path: "a.txt", content: "y\n" });
+    await fx.call(writeTool, { file_path: "b.txt", content: "z\n" });
+    expect((await readdir(fx.root)).sort()).toEqual(["a.txt", "b.txt"]);
+  });
+
+  it("writes through a symlink to its target and keeps the link", async () => {
+    await mkdir(fx.path("real"));
+    await writeFile(fx.path("real/a.txt"), "old\n");
+    await symlink("real/a.txt", fx.path("link.txt"));
+    await fx.call(readTool, { file_path: "link.txt" });
+    const out = await fx.call(writeTool, { file_path: "link.txt", content: "new\n" });
+    expect(out.isError).toBeFalsy();
+    expect((await lstat(fx.path("link.txt"))).isSymbolicLink()).toBe(true);
+    expect(await readFile(fx.path("real/a.txt"), "utf8")).toBe("new\n");
+    expect(fx.session.files.lastRead(fx.path("real/a.txt"))?.sha256).toBe(sha256("new\n"));
+  });
+
+  it("refuses a directory path", async () => {
+    await mkdir(fx.path("src"));
+    const out = await fx.call(writeTool, { file_path: "src", content: "x" });
+    expect(out).toEqual({ isError: true, content: "src is a directory; give a file path." });
+  });
+
+  it("reports a file system failure as an error result", async () => {
+    await writeFile(fx.path("blocker"), "a file, not a folder");
+    const out = await fx.call(writeTool, { file_path: "blocker/a.txt", content: "x" });
+    expect(out.isError).toBe(true);
+    expect(textOf(out)).toMatch(/^Could not write blocker\/a\.txt: /);
+  });
+
+  it("does not touch a file whose content would not change", async () => {
+    await writeFile(fx.path("a.txt"), "same\n");
+    const before = (await stat(fx.path("a.txt"))).mtimeMs;
+    await fx.call(readTool, { file_path: "a.txt" });
+    const out = await fx.call(writeTool, { file_path: "a.txt", content: "same\n" });
+    expect(out.content).toBe("a.txt already has this content; nothing was written.");
+    expect((await stat(fx.path("a.txt"))).mtimeMs).toBe(before);
+  });
+
+  it("describes its access as a write of the path and is not read-only", () => {
+    expect(writeTool.readOnly).toBe(false);
+    expect(writeTool.describeAccess({ file_path: "a", content: "" })).toEqual({
+      kind: "write",
+      paths: ["a"],
+    });
+  });
+});
