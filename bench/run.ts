@@ -1,6 +1,6 @@
-// `npm run bench`: measures start-up, time to first request, agent-loop overhead, request size and
-// prompt-prefix stability of the built CLI, and prints one markdown table of medians against targets.
-// Information only: it never fails on a missed target, because the machines it runs on are shared.
+// `npm run bench`: start-up, time to first request, agent-loop overhead, request size and prompt-prefix
+// stability of the built CLI, and the search tools on a big tree; one markdown table of medians
+// against targets. Information only: it never fails on a missed target (the machines are shared).
 
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, cpus, tmpdir, totalmem } from "node:os";
@@ -12,6 +12,7 @@ import { measureFirstRequest } from "./first-request.ts";
 import { measurePrefixStability, wireSetups, type PrefixResult } from "./prefix-stability.ts";
 import { markdownTable, mb, ms, pct, type Row } from "./report.ts";
 import { requestSize } from "./request-size.ts";
+import { measureSearch } from "./search.ts";
 import { measureStartup } from "./startup.ts";
 import { median } from "./stats.ts";
 
@@ -102,6 +103,8 @@ async function main(): Promise<void> {
     });
 
     await part("agent loop", () => measureAgentLoop({ workDir }));
+
+    await part("search tools", () => measureSearch({ workDir, runs: 7, warmups: 1 }));
   } finally {
     await llm.close();
     await rm(workDir, { recursive: true, force: true });

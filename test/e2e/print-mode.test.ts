@@ -105,7 +105,8 @@ describe.each(wires)("print mode over %s", (wire) => {
     const [init, assistant, user, , result] = lines;
     expect(init).toMatchObject({
       model: wireSetup(wire, "").model.split("/")[1],
-      apiKeySource: wire === "openai-chat" ? "none" : expect.stringMatching(/_API_KEY$/),
+      apiKeySource:
+        wire === "openai-chat" ? "none" : (expect.stringMatching(/_API_KEY$/) as unknown),
       tools: expect.arrayContaining(["TestEcho"]) as unknown,
     });
     const sessionId = init?.session_id;

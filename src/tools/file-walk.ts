@@ -1,0 +1,501 @@
+// Listing the files under a folder fast and cancellably, the way ripgrep would: `.gitignore` files
+// at every level, `.ignore` files and `.git/info/exclude` respected, `.git` always skipped.
+// Not for matching file contents or globs: callers filter the relative paths it hands over.
+
+import { statSync, type Dirent, type Stats } from "node:fs";
+import { lstat, readFile, readdir, realpath, stat } from "node:fs/promises";
+import { dirname, join, relative, sep } from "node:path";
+import { setImmediate } from "node:timers/promises";
+import ignore, { type Ignore } from "ignore";
+import { isWithin } from "./paths.ts";
+
+/** Files stat'ed between two turns of the event loop. */
+const STAT_CHUNK = 256;
+
+export interface WalkOptions {
+  /** The folder to walk (absolute). Ignore rules never exclude the root itself. */
+  root: string;
+  signal?: AbortSignal;
+  /** Include names starting with "." (`.git` is skipped regardless). Default false, like rg. */
+  includeHidden?: boolean;
+  /** Honour `.gitignore`, `.ignore` and `.git/info/exclude`. Default true. */
+  respectIgnore?: boolean;
+  /** Descend into symlinked folders and list symlinked files (cycles are detected). Default false, like rg. */
+  followSymlinks?: boolean;
+  /** Stop after yielding this many files. */
+  limit?: number;
+  /** Called with each file's relative path before it is stat'ed; false skips the file cheaply. */
+  filter?: (path: string) => boolean;
+  /**
+   * Outside a git repository, ignore files in the folders between this one (inclusive) and
+   * `root` apply too. Inside one, those from the repository root down always apply.
+   */
+  ignoreBoundary?: string;
+  /** Folders read at the same time. Default 16. */
+  concurrency?: number;
+}
+
+export interface WalkedFile {
+  /** Relative to the root, with "/" separators. */
+  path: string;
+  absolute: string;
+  mtimeMs: number;
+  size: number;
+}
+
+/**
+ * The files under `root`, in no particular order. Throws the signal's reason on abort, and the
+ * file system error if `root` itself cannot be read; unreadable folders below it are skipped.
+ */
+export async function* walkFiles(options: WalkOptions): AsyncGenerator<WalkedFile> {
+  const limit = options.limit ?? Number.POSITIVE_INFINITY;
+  if (limit <= 0) return;
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const channel = new Channel<WalkedFile>(1024);
+  const producer = new Walker(options, signal, channel).run().then(
+    () => channel.close(),
+    (error: unknown) => channel.close(error),
+  );
+  let yielded = 0;
+  try {
+    for await (const file of channel) {
+      yield file;
+      if (++yielded >= limit) break;
+    }
+    options.signal?.throwIfAborted();
+  } finally {
+    stop.abort();
+    channel.close();
+    await producer;
+  }
+}
+
+/** The ignore rules of one folder, and how to turn a walk-relative path into one relative to it. */
+interface Rules {
+  ignore: Ignore;
+  /**
+   * The same files' patterns that match at any depth (no "/" but a trailing one), tested on a
+   * bare name when a verdict would otherwise only be inherited from a folder the walk entered.
+   */
+  floating: Ignore;
+  /** Every pattern is floating: `floating` alone, on a bare name, decides. */
+  allFloating: boolean;
+  /** Prepended to walk-relative paths (rules from above the root), or "". */
+  prefix: string;
+  /** Stripped from walk-relative paths (rules from below the root), or "". */
+  base: string;
+  parent: Rules | undefined;
+}
+
+interface Folder {
+  absolute: string;
+  /** Relative to the root with "/" separators; "" for the root. */
+  path: string;
+  rules: Rules | undefined;
+  /** With followSymlinks: the real path, and the folder above, to recognise a link cycle. */
+  real?: string;
+  up?: Folder;
+}
+
+class Walker {
+  readonly #options: WalkOptions;
+  readonly #signal: AbortSignal;
+  readonly #out: Channel<WalkedFile>;
+  readonly #pending: Folder[] = [];
+  #active = 0;
+  #wake: (() => void) | undefined;
+
+  constructor(options: WalkOptions, signal: AbortSignal, out: Channel<WalkedFile>) {
+    this.#options = options;
+    this.#signal = signal;
+    this.#out = out;
+  }
+
+  async run(): Promise<void> {
+    const { root } = this.#options;
+    const rules = this.#respectIgnore
+      ? await rulesAbove(root, this.#options.ignoreBoundary)
+      : undefined;
+    // Reading the root first surfaces ENOENT/ENOTDIR to the caller instead of an empty walk.
+    const entries = await readdir(root, { withFileTypes: true });
+    const real = this.#options.followSymlinks ? await realpath(root) : undefined;
+    this.#active = 1;
+    try {
+      await this.#visit({ absolute: root, path: "", rules, real }, entries);
+    } finally {
+      this.#active--;
+    }
+    const workers = Array.from({ length: this.#options.concurrency ?? 16 }, () => this.#work());
+    await Promise.all(workers);
+    this.#signal.throwIfAborted();
+  }
+
+  get #respectIgnore(): boolean {
+    return this.#options.respectIgnore ?? true;
+  }
+
+  async #work(): Promise<void> {
+    for (;;) {
+      if (this.#signal.aborted) {
+        this.#wakeAll();
+        return;
+      }
+      const folder = this.#pending.pop();
+      if (!folder) {
+        if (this.#active === 0) {
+          this.#wakeAll();
+          return;
+        }
+        await new Promise<void>((resolve) => {
+          const previous = this.#wake;
+          this.#wake = () => {
+            previous?.();
+            resolve();
+          };
+        });
+        continue;
+      }
+      this.#active++;
+      try {
+        await this.#visit(folder, await readFolder(folder.absolute));
+      } finally {
+        this.#active--;
+        this.#wakeAll();
+      }
+    }
+  }
+
+  #wakeAll(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  async #visit(folder: Folder, entries: Dirent[]): Promise<void> {
+    if (this.#signal.aborted) return;
+    const rules = this.#respectIgnore
+      ? await folderRules(folder.absolute, folder.path, folder.rules, names(entries))
+      : undefined;
+    const tester = rules && freshCaches(rules);
+    const prefix = folder.absolute.endsWith(sep) ? folder.absolute : folder.absolute + sep;
+    const files: string[] = [];
+    for (const entry of entries) {
+      const name = entry.name;
+      if (name === ".git") continue;
+      if (!this.#options.includeHidden && name.charCodeAt(0) === 46 /* "." */) continue;
+      const path = folder.path === "" ? name : `${folder.path}/${name}`;
+      const absolute = prefix + name;
+      let kind = entryKind(entry);
+      let real = folder.real === undefined ? undefined : join(folder.real, name);
+      if (kind === "symlink" && this.#options.followSymlinks) {
+        real = await this.#linkTarget(folder, absolute);
+        kind = real === undefined ? "other" : "unknown";
+      }
+      if (kind === "unknown") kind = await kindOf(absolute);
+      if (kind === "dir") {
+        if (tester && isIgnored(tester, path, true)) continue;
+        this.#pending.push({ absolute, path, rules, real, up: folder });
+      } else if (kind === "file") {
+        if (tester && isIgnored(tester, path, false)) continue;
+        if (this.#options.filter && !this.#options.filter(path)) continue;
+        files.push(path);
+      }
+    }
+    this.#wakeAll();
+    // Synchronous stats, a chunk at a time: for files already in the page cache they cost a
+    // fraction of a thread-pool round trip each, and the chunks keep the event loop responsive.
+    for (let start = 0; start < files.length && !this.#signal.aborted; start += STAT_CHUNK) {
+      if (start > 0) await setImmediate();
+      for (const path of files.slice(start, start + STAT_CHUNK)) {
+        const absolute = prefix + path.slice(path.lastIndexOf("/") + 1);
+        const info = statQuietly(absolute);
+        if (!info) continue; // removed while we walked, or unreadable
+        const full = this.#out.push(
+          { path, absolute, mtimeMs: info.mtimeMs, size: info.size },
+          this.#signal,
+        );
+        if (full) await full;
+      }
+    }
+  }
+
+  /** A followed link's real path; undefined for a dangling link or one back to a folder above it. */
+  async #linkTarget(folder: Folder, absolute: string): Promise<string | undefined> {
+    let real: string;
+    try {
+      real = await realpath(absolute);
+    } catch {
+      return undefined;
+    }
+    for (let above: Folder | undefined = folder; above; above = above.up) {
+      if (above.real === real) return undefined; // a cycle
+    }
+    return real;
+  }
+}
+
+type EntryKind = "file" | "dir" | "symlink" | "other" | "unknown";
+
+function entryKind(entry: Dirent): EntryKind {
+  if (entry.isFile()) return "file";
+  if (entry.isDirectory()) return "dir";
+  if (entry.isSymbolicLink()) return "symlink";
+  if (entry.isFIFO() || entry.isSocket() || entry.isBlockDevice() || entry.isCharacterDevice()) {
+    return "other";
+  }
+  return "unknown";
+}
+
+function statQuietly(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/** For an entry whose type readdir did not report, or a followed link: stat decides. */
+async function kindOf(absolute: string): Promise<EntryKind> {
+  try {
+    const info = await stat(absolute);
+    return info.isFile() ? "file" : info.isDirectory() ? "dir" : "other";
+  } catch {
+    return "other"; // removed while we walked
+  }
+}
+
+async function readFolder(absolute: string): Promise<Dirent[]> {
+  try {
+    return await readdir(absolute, { withFileTypes: true });
+  } catch {
+    return []; // unreadable (permissions) or gone: skipped, as rg does
+  }
+}
+
+/**
+ * The same rules with empty result caches. `ignore` caches a result for every path it is asked
+ * about, and a cache of every path in a big tree costs more than the matching it saves, so each
+ * folder tests its entries with caches of its own and drops them afterwards.
+ */
+function freshCaches(rules: Rules): Rules {
+  return {
+    ...rules,
+    ignore: rules.allFloating ? rules.ignore : ignore().add(rules.ignore),
+    floating: ignore().add(rules.floating),
+    parent: rules.parent && freshCaches(rules.parent),
+  };
+}
+
+/**
+ * Whether a path is ignored: the deepest rules file with a verdict on the path itself wins, as in
+ * git. A verdict a file inherits from its folder is set aside, because the walk only reaches a
+ * folder that was not ignored (or that is the root, which is never ignored).
+ */
+function isIgnored(rules: Rules, path: string, isDir: boolean): boolean {
+  for (let level: Rules | undefined = rules; level; level = level.parent) {
+    if (level.allFloating) {
+      // Every pattern matches by name at any depth: the name alone decides, quickly.
+      const name = path.slice(path.lastIndexOf("/") + 1);
+      const verdict = level.floating.test(isDir ? `${name}/` : name);
+      if (verdict.unignored) return false;
+      if (verdict.ignored) return true;
+      continue;
+    }
+    const local = level.prefix + path.slice(level.base.length);
+    const verdict = level.ignore.test(isDir ? `${local}/` : local);
+    if (verdict.unignored) return false;
+    if (!verdict.ignored) continue;
+    const parentEnd = local.lastIndexOf("/");
+    if (parentEnd > 0 && level.ignore.test(local.slice(0, parentEnd + 1)).ignored) {
+      // Inherited from a folder these rules exclude but the walk entered anyway (the root, or
+      // one a deeper file re-included): only the path's own matches count.
+      const name = local.slice(parentEnd + 1);
+      const own = level.floating.test(isDir ? `${name}/` : name);
+      if (own.unignored) return false;
+      if (own.ignored) return true;
+      continue;
+    }
+    return true;
+  }
+  return false;
+}
+
+function names(entries: Dirent[]): (name: string) => boolean {
+  let found: Set<string> | undefined;
+  return (name) => (found ??= new Set(entries.map((entry) => entry.name))).has(name);
+}
+
+/** The rules in force inside a folder: those above it, plus its own ignore files if any. */
+async function folderRules(
+  absolute: string,
+  path: string,
+  above: Rules | undefined,
+  has: (name: string) => boolean,
+): Promise<Rules | undefined> {
+  const sources: string[] = [];
+  // Lowest precedence first: later rules override earlier ones.
+  if (has(".git")) sources.push(join(".git", "info", "exclude"));
+  if (has(".gitignore")) sources.push(".gitignore");
+  if (has(".ignore")) sources.push(".ignore");
+  if (sources.length === 0) return above;
+  const texts = await Promise.all(sources.map((name) => readText(join(absolute, name))));
+  if (texts.every((text) => text.trim() === "")) return above;
+  const base = path === "" ? "" : `${path}/`;
+  return { ...rulesFrom(texts), prefix: "", base, parent: above };
+}
+
+/** Ignore rules as they apply to one folder's entries, for listing folders without a walk. */
+export interface IgnoreScope {
+  /** Whether an entry is ignored; `path` is relative to the scope's root, with "/" separators. */
+  ignores(path: string, isDir: boolean): boolean;
+  /** The scope inside a sub-folder of this one (`path` relative to the scope's root). */
+  enter(path: string): Promise<IgnoreScope>;
+}
+
+/** The ignore rules that govern `root`'s entries, as `walkFiles` would apply them. */
+export async function ignoreScope(root: string, ignoreBoundary?: string): Promise<IgnoreScope> {
+  const scope = (rules: Rules | undefined): IgnoreScope => ({
+    ignores: (path, isDir) => (rules ? isIgnored(rules, path, isDir) : false),
+    enter: async (path) =>
+      scope(await folderRules(join(root, ...path.split("/")), path, rules, () => true)),
+  });
+  const above = await rulesAbove(root, ignoreBoundary);
+  return scope(await folderRules(root, "", above, () => true));
+}
+
+/** Rules from the folders above the root that still govern it (see WalkOptions.ignoreBoundary). */
+async function rulesAbove(root: string, boundary: string | undefined): Promise<Rules | undefined> {
+  const above: string[] = [];
+  let repository: string | undefined;
+  for (let folder = root; ;) {
+    if (await exists(join(folder, ".git"))) {
+      repository = folder;
+      break;
+    }
+    const parent = dirname(folder);
+    if (parent === folder) break;
+    above.push(parent);
+    folder = parent;
+  }
+  let folders: string[];
+  if (repository !== undefined) folders = above;
+  else if (boundary !== undefined && isWithin(boundary, root)) {
+    folders = above.filter((folder) => isWithin(boundary, folder));
+  } else folders = [];
+  let rules: Rules | undefined;
+  for (const folder of folders.reverse()) {
+    const sources = [".gitignore", ".ignore"];
+    if (folder === repository) sources.unshift(join(".git", "info", "exclude"));
+    const texts = await Promise.all(sources.map((name) => readText(join(folder, name))));
+    if (texts.every((text) => text.trim() === "")) continue;
+    const prefix = `${relative(folder, root).split(sep).join("/")}/`;
+    // The root is walked even when these rules exclude it (like an explicit path given to rg).
+    rules = { ...rulesFrom(texts), prefix, base: "", parent: rules };
+  }
+  return rules;
+}
+
+/** One matcher from several ignore files' texts, later ones overriding earlier ones. */
+function rulesFrom(texts: readonly string[]): Pick<Rules, "ignore" | "floating" | "allFloating"> {
+  const rules = ignore();
+  const floating = ignore();
+  let allFloating = true;
+  // A string is split into lines; an array element would be taken as a single pattern.
+  for (const text of texts) {
+    rules.add(text);
+    const lines = text.split(/\r?\n/).filter((line) => !/^\s*(#|$)/.test(line));
+    const floatingLines = lines.filter(isFloating);
+    floating.add(floatingLines);
+    if (floatingLines.length < lines.length) allFloating = false;
+  }
+  return { ignore: rules, floating, allFloating };
+}
+
+/** A pattern that matches at any depth: no "/" except a trailing one or a leading "**\/". */
+function isFloating(line: string): boolean {
+  const body = line
+    .trim()
+    .replace(/^!/, "")
+    .replace(/^\*\*\//, "")
+    .replace(/\/+$/, "");
+  return body !== "" && !body.includes("/");
+}
+
+async function readText(path: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A bounded queue between the walk and its consumer; a full queue pauses the walk. */
+class Channel<T> implements AsyncIterable<T> {
+  readonly #items: T[] = [];
+  readonly #capacity: number;
+  #closed = false;
+  #error: { value: unknown } | undefined;
+  #readable: (() => void) | undefined;
+  #writable: Array<() => void> = [];
+
+  constructor(capacity: number) {
+    this.#capacity = capacity;
+  }
+
+  /** Queues the item; when the queue is full, returns a promise that queues it once there is room. */
+  push(item: T, signal: AbortSignal): Promise<void> | undefined {
+    if (this.#items.length >= this.#capacity && !this.#closed && !signal.aborted) {
+      return this.#pushWhenRoom(item, signal);
+    }
+    if (this.#closed || signal.aborted) return undefined;
+    this.#items.push(item);
+    this.#readable?.();
+    return undefined;
+  }
+
+  async #pushWhenRoom(item: T, signal: AbortSignal): Promise<void> {
+    while (this.#items.length >= this.#capacity && !this.#closed && !signal.aborted) {
+      await new Promise<void>((resolve) => this.#writable.push(resolve));
+    }
+    await this.push(item, signal);
+  }
+
+  close(error?: unknown): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (error !== undefined) this.#error = { value: error };
+    this.#readable?.();
+    for (const wake of this.#writable.splice(0)) wake();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<T> {
+    for (;;) {
+      if (this.#items.length > 0) {
+        const batch = this.#items.splice(0);
+        for (const wake of this.#writable.splice(0)) wake();
+        yield* batch;
+        continue;
+      }
+      if (this.#closed) {
+        if (this.#error) throw this.#error.value;
+        return;
+      }
+      await new Promise<void>((resolve) => {
+        this.#readable = () => {
+          this.#readable = undefined;
+          resolve();
+        };
+      });
+    }
+  }
+}

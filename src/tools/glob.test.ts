@@ -1,0 +1,197 @@
+import { mkdir, symlink, utimes, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createFileToolsFixture, textOf, type FileToolsFixture } from "./file-tools-fixture.ts";
+import { globFiles, globTool } from "./glob.ts";
+import { findRipgrep } from "./ripgrep.ts";
+
+const RIPGREP = findRipgrep(process.env);
+const BACKENDS = [
+  ["ripgrep", RIPGREP],
+  ["the JS walker", undefined],
+] as const;
+
+let fx: FileToolsFixture;
+
+beforeEach(async () => {
+  fx = await createFileToolsFixture();
+});
+
+afterEach(async () => {
+  vi.unstubAllEnvs();
+  await fx.dispose();
+});
+
+/** Creates the files, each with an mtime `index` seconds after a fixed time (later = newer). */
+async function tree(names: string[], contents: Record<string, string> = {}): Promise<void> {
+  for (const [index, name] of names.entries()) {
+    await mkdir(dirname(fx.path(name)), { recursive: true });
+    await writeFile(fx.path(name), contents[name] ?? "");
+    const time = new Date(Date.UTC(2024, 0, 1, 0, 0, index));
+    await utimes(fx.path(name), time, time);
+  }
+}
+
+async function glob(pattern: string, ripgrep: string | undefined, sub = ""): Promise<string[]> {
+  const result = await globFiles({
+    root: join(fx.root, sub),
+    pattern,
+    signal: new AbortController().signal,
+    ripgrep,
+    ignoreBoundary: fx.root,
+  });
+  return result.matches.map((match) => match.absolute.slice(fx.root.length + 1));
+}
+
+const REPO = [
+  ".gitignore",
+  "src/.gitignore",
+  ".ignore",
+  "src/index.ts",
+  "src/gen/api.ts",
+  "src/util/strings.ts",
+  "src/util/test_strings.py",
+  "src/legacy/test_old.py",
+  "src/scratch.ts",
+  "dist/index.js",
+  "vendor/x.ts",
+  ".github/workflows/ci.ts",
+  ".git/hooks/hook.ts",
+  "README.md",
+  "docs/guide.md",
+];
+const IGNORE_FILES = {
+  ".gitignore": "dist/\nsrc/gen/\n",
+  "src/.gitignore": "scratch.ts\n",
+  ".ignore": "vendor/\n",
+};
+
+describe("globFiles", () => {
+  it.each(BACKENDS)(
+    "matches with %s, newest first, respecting ignore files and skipping .git",
+    async (_name, ripgrep) => {
+      if (_name === "ripgrep" && !ripgrep) return;
+      await tree(REPO, IGNORE_FILES);
+      expect(await glob("**/*.ts", ripgrep)).toEqual([
+        ".github/workflows/ci.ts",
+        "src/util/strings.ts",
+        "src/index.ts",
+      ]);
+      expect(await glob("src/**/test_*.py", ripgrep)).toEqual([
+        "src/legacy/test_old.py",
+        "src/util/test_strings.py",
+      ]);
+      expect(await glob("*.md", ripgrep)).toEqual(["README.md"]);
+      expect(await glob("**/*.{md,py}", ripgrep)).toEqual([
+        "docs/guide.md",
+        "README.md",
+        "src/legacy/test_old.py",
+        "src/util/test_strings.py",
+      ]);
+      expect(await glob("src/@(util|legacy)/*.py", ripgrep)).toEqual([
+        "src/legacy/test_old.py",
+        "src/util/test_strings.py",
+      ]);
+      expect(await glob("src/index.ts", ripgrep)).toEqual(["src/index.ts"]);
+      expect(await glob("*.ts", ripgrep, "src/util")).toEqual(["src/util/strings.ts"]);
+      expect(await glob("nothing/**", ripgrep)).toEqual([]);
+    },
+  );
+
+  it.each(BACKENDS)("does not follow symlinks (%s)", async (_name, ripgrep) => {
+    if (_name === "ripgrep" && !ripgrep) return;
+    await tree(["real/a.ts"]);
+    await symlink("..", fx.path("real/loop"));
+    await symlink("a.ts", fx.path("real/link.ts"));
+    expect(await glob("**/*.ts", ripgrep)).toEqual(["real/a.ts"]);
+  });
+
+  it.each(BACKENDS)(
+    "finds files inside an explicitly named ignored folder (%s)",
+    async (_name, ripgrep) => {
+      if (_name === "ripgrep" && !ripgrep) return;
+      await tree(["dist/index.js", "dist/chunk.js"], { ".gitignore": "dist/\n" });
+      await writeFile(fx.path(".gitignore"), "dist/\n");
+      expect((await glob("dist/*.js", ripgrep)).sort()).toEqual(["dist/chunk.js", "dist/index.js"]);
+    },
+  );
+
+  it.each(BACKENDS)("caps what it collects and says so (%s)", async (_name, ripgrep) => {
+    if (_name === "ripgrep" && !ripgrep) return;
+    await tree(Array.from({ length: 30 }, (_, i) => `f${i}.txt`));
+    const result = await globFiles({
+      root: fx.root,
+      pattern: "*.txt",
+      signal: new AbortController().signal,
+      ripgrep,
+      limit: 10,
+    });
+    expect(result.capped).toBe(true);
+    expect(result.matches).toHaveLength(10);
+  });
+});
+
+describe("Glob", () => {
+  it("lists paths relative to the workspace root, newest first, capped at 100 with a note", async () => {
+    await tree(Array.from({ length: 130 }, (_, i) => `pkg/src/m${String(i).padStart(3, "0")}.ts`));
+    const output = await fx.call(globTool, { pattern: "src/*.ts", path: "pkg" });
+    const lines = textOf(output).split("\n");
+    expect(lines).toHaveLength(101);
+    expect(lines[0]).toBe("pkg/src/m129.ts");
+    expect(lines[99]).toBe("pkg/src/m030.ts");
+    expect(lines[100]).toBe("(truncated: 30 more; narrow the pattern)");
+  });
+
+  it("gives the same answer with and without ripgrep", async () => {
+    await tree(REPO, IGNORE_FILES);
+    vi.stubEnv("CAIRN_RIPGREP", "/nonexistent/rg");
+    const walked = textOf(await fx.call(globTool, { pattern: "**/*" }));
+    vi.unstubAllEnvs();
+    if (RIPGREP) vi.stubEnv("CAIRN_RIPGREP", RIPGREP);
+    const listed = textOf(await fx.call(globTool, { pattern: "**/*" }));
+    expect(listed).toBe(walked);
+    expect(walked.split("\n")).toEqual([
+      "docs/guide.md",
+      "README.md",
+      ".github/workflows/ci.ts",
+      "src/legacy/test_old.py",
+      "src/util/test_strings.py",
+      "src/util/strings.ts",
+      "src/index.ts",
+      ".ignore",
+      "src/.gitignore",
+      ".gitignore",
+    ]);
+  });
+
+  it("says when nothing matches, and reports a bad path", async () => {
+    await tree(["a.txt"]);
+    expect(textOf(await fx.call(globTool, { pattern: "**/*.rs" }))).toBe(
+      'No files match "**/*.rs" in . (ignored files and .git are not searched).',
+    );
+    const onFile = await fx.call(globTool, { pattern: "*", path: "a.txt" });
+    expect(onFile.isError).toBe(true);
+    expect(textOf(onFile)).toContain("a.txt is a file, not a folder");
+    const missing = await fx.call(globTool, { pattern: "*", path: "nope" });
+    expect(missing.isError).toBe(true);
+    expect(textOf(missing)).toContain("nope does not exist");
+  });
+
+  it("describes access as a read of the searched folder", () => {
+    expect(globTool.describeAccess({ pattern: "*" })).toEqual({ kind: "read", paths: ["."] });
+    expect(globTool.describeAccess({ pattern: "*", path: "src" })).toEqual({
+      kind: "read",
+      paths: ["src"],
+    });
+    // A pattern that leads out of the folder names where it really reads.
+    expect(globTool.describeAccess({ pattern: "../../etc/*.conf", path: "src" })).toEqual({
+      kind: "read",
+      paths: ["../etc"],
+    });
+    expect(globTool.describeAccess({ pattern: "/etc/**/*.conf" })).toEqual({
+      kind: "read",
+      paths: ["/etc"],
+    });
+    expect(globTool.readOnly).toBe(true);
+  });
+});
