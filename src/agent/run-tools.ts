@@ -7,6 +7,7 @@ import type { ToolResultBlock, ToolUseBlock } from "../core/messages.ts";
 import { decide, type PermissionPolicy } from "../permissions/index.ts";
 import {
   describeInputError,
+  resolvePath,
   type Access,
   type Tool,
   type ToolOutput,
@@ -90,7 +91,12 @@ async function prepare(call: ToolUseBlock, options: ToolRunOptions): Promise<Pre
   if (!parsed.success) return done(describeInputError(call.name, parsed.error));
 
   const access = tool.describeAccess(parsed.data);
-  const decision = decide(options.policy, { toolName: tool.name, readOnly: tool.readOnly, access });
+  const decision = decide(options.policy, {
+    toolName: tool.name,
+    readOnly: tool.readOnly,
+    access,
+    outsideWorkspace: await reachesOutside(access, options.session),
+  });
   let denial: string | undefined;
   if (decision.behavior === "deny") {
     denial = `Permission to use ${tool.name} was denied: ${decision.reason}.`;
@@ -106,7 +112,10 @@ async function prepare(call: ToolUseBlock, options: ToolRunOptions): Promise<Pre
           },
           options.signal,
         )
-      : ({ behavior: "deny", message: "no one was available to approve it" } as const);
+      : ({
+          behavior: "deny",
+          message: `${decision.reason}, and no one was available to approve it`,
+        } as const);
     if (options.signal.aborted) return done(interruptedMessage);
     if (answer.behavior === "deny") {
       denial = `Permission to use ${tool.name} was denied: ${answer.message ?? "the user declined"}.`;
@@ -158,6 +167,15 @@ async function execute(
     content: capContent(output.content, options.maxResultChars),
     ...(output.isError ? { is_error: true } : {}),
   };
+}
+
+/** Whether any path of a read or write resolves, symlinks followed, outside the workspace. */
+async function reachesOutside(access: Access, session: ToolSession): Promise<boolean> {
+  if (access.kind !== "read" && access.kind !== "write") return false;
+  const resolved = await Promise.all(
+    access.paths.map((path) => resolvePath(session.workspace, path)),
+  );
+  return resolved.some((r) => !r.inside);
 }
 
 /** Consecutive read-only calls form one concurrent batch; a mutating call runs alone. */

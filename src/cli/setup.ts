@@ -16,7 +16,14 @@ import {
   type ResolvedModel,
   type RetryPolicy,
 } from "../providers/index.ts";
-import { createToolSession, testTools, type Tool, type ToolSession } from "../tools/index.ts";
+import {
+  builtinTools,
+  createToolSession,
+  editStyleFor,
+  testTools,
+  type Tool,
+  type ToolSession,
+} from "../tools/index.ts";
 import type { CliArgs } from "./args.ts";
 
 export interface Session {
@@ -73,7 +80,13 @@ export async function createSession(
   const policy = buildPolicy(args);
   const resolved = resolveModel(args.model, env);
   const provider = withRetries(await createProvider(resolved, env), retryPolicy(env));
-  const tools = availableTools(env.CAIRN_TEST_TOOLS === "1" ? testTools : [], policy);
+  const tools = availableTools(
+    [
+      ...builtinTools(editStyleFor(resolved.provider, resolved.model)),
+      ...(env.CAIRN_TEST_TOOLS === "1" ? testTools : []),
+    ],
+    policy,
+  );
   const thinkingBudget = envInt(env, "MAX_THINKING_TOKENS", 0) || undefined;
   const toolSession = createToolSession({ root: cwd, additionalDirs: [] });
   const agent = createAgent({

@@ -75,6 +75,18 @@ describe("decide", () => {
   });
 });
 
+describe("the workspace boundary", () => {
+  it("asks before reading or writing outside the workspace, even in acceptEdits", () => {
+    const outsideRead = { ...read, outsideWorkspace: true };
+    const outsideWrite = { ...write, outsideWorkspace: true };
+    expect(decide(policy({}), outsideRead).behavior).toBe("ask");
+    expect(decide(policy({ mode: "acceptEdits" }), outsideWrite).behavior).toBe("ask");
+    expect(decide(policy({ mode: "dontAsk" }), outsideRead).behavior).toBe("deny");
+    expect(decide(policy({ mode: "bypassPermissions" }), outsideWrite).behavior).toBe("allow");
+    expect(decide(policy({ allow: rules("Read") }), outsideRead).behavior).toBe("allow");
+  });
+});
+
 describe("rule lists", () => {
   it("split on commas and spaces outside parentheses", () => {
     expect(splitRuleList(["Read,Write", "Bash(git log *) Edit"])).toEqual([

@@ -25,6 +25,8 @@ export interface PermissionQuery {
   toolName: string;
   readOnly: boolean;
   access: Access;
+  /** True when a path the call reads or writes resolves (symlinks followed) outside the workspace. */
+  outsideWorkspace?: boolean;
 }
 
 export interface Decision {
@@ -46,6 +48,12 @@ export function decide(policy: PermissionPolicy, query: PermissionQuery): Decisi
   const allowed = policy.allow.find((r) => ruleCovers(r, query, "grant"));
   if (allowed)
     return { behavior: "allow", reason: `allowed by rule ${allowed.source}`, rule: allowed.source };
+  if (query.outsideWorkspace) {
+    if (policy.mode === "dontAsk" || policy.mode === "plan") {
+      return { behavior: "deny", reason: `${query.toolName} would reach outside the workspace` };
+    }
+    return { behavior: "ask", reason: `${query.toolName} would reach outside the workspace` };
+  }
   if (query.readOnly) return { behavior: "allow", reason: "read-only tool" };
   switch (policy.mode) {
     case "plan":

@@ -2,6 +2,8 @@
 export { defineTool, describeInputError, toolSpec } from "./tool.ts";
 export type { Access, Tool, ToolContext, ToolOutput } from "./tool.ts";
 export { testTools } from "./test-tools.ts";
+export { builtinTools, editStyleFor } from "./builtin.ts";
+export type { EditStyle } from "./builtin.ts";
 export { createToolSession } from "./session.ts";
 export type { ToolSession } from "./session.ts";
 export { isWithin, resolvePath } from "./paths.ts";
