@@ -1,8 +1,9 @@
 // Command-line parsing for `cairn`: flag names follow `claude`'s documented CLI. Values are
 // validated with a schema, and every failure names the flag and what was expected.
 
-import { z } from "zod";
+import * as z from "zod/mini";
 import { CairnError } from "../core/errors.ts";
+import { useEnglishValidationMessages } from "../core/validation-messages.ts";
 import { permissionModes } from "../permissions/index.ts";
 
 type Arity = "flag" | "one" | "many";
@@ -55,33 +56,42 @@ const flags: Readonly<Record<string, FlagSpec>> = {
   "--version": { key: "version", arity: "flag" },
 };
 
-const modeSchema = z
-  .string()
-  .transform((m) => (m === "manual" ? "default" : m))
-  .pipe(z.enum(permissionModes));
+// A bad flag is reported in words: "--model: Too small: expected string to have >=1 characters".
+useEnglishValidationMessages();
+
+const modeSchema = z.pipe(
+  z.pipe(
+    z.string(),
+    z.transform((m: string) => (m === "manual" ? "default" : m)),
+  ),
+  z.enum(permissionModes),
+);
 
 const argsSchema = z.object({
-  print: z.boolean().default(false),
-  outputFormat: z.enum(["text", "json", "stream-json"]).default("text"),
-  inputFormat: z.enum(["text", "stream-json"]).default("text"),
-  model: z.string().min(1).optional(),
-  maxTurns: z
-    .string()
-    .regex(/^\d+$/, "expected a positive whole number")
-    .transform(Number)
-    .pipe(z.number().int().min(1, "expected a positive whole number"))
-    .optional(),
-  permissionMode: modeSchema.optional(),
-  dangerouslySkipPermissions: z.boolean().default(false),
-  allowedTools: z.array(z.string()).default([]),
-  disallowedTools: z.array(z.string()).default([]),
-  systemPrompt: z.string().optional(),
-  appendSystemPrompt: z.string().optional(),
-  verbose: z.boolean().default(false),
-  cwd: z.string().min(1).optional(),
-  includePartialMessages: z.boolean().default(false),
-  help: z.boolean().default(false),
-  version: z.boolean().default(false),
+  print: z._default(z.boolean(), false),
+  outputFormat: z._default(z.enum(["text", "json", "stream-json"]), "text"),
+  inputFormat: z._default(z.enum(["text", "stream-json"]), "text"),
+  model: z.optional(z.string().check(z.minLength(1))),
+  maxTurns: z.optional(
+    z.pipe(
+      z.pipe(
+        z.string().check(z.regex(/^\d+$/, "expected a positive whole number")),
+        z.transform(Number),
+      ),
+      z.number().check(z.int(), z.minimum(1, "expected a positive whole number")),
+    ),
+  ),
+  permissionMode: z.optional(modeSchema),
+  dangerouslySkipPermissions: z._default(z.boolean(), false),
+  allowedTools: z._default(z.array(z.string()), []),
+  disallowedTools: z._default(z.array(z.string()), []),
+  systemPrompt: z.optional(z.string()),
+  appendSystemPrompt: z.optional(z.string()),
+  verbose: z._default(z.boolean(), false),
+  cwd: z.optional(z.string().check(z.minLength(1))),
+  includePartialMessages: z._default(z.boolean(), false),
+  help: z._default(z.boolean(), false),
+  version: z._default(z.boolean(), false),
 });
 
 export type CliArgs = z.infer<typeof argsSchema> & { prompt: string | undefined };

@@ -2,9 +2,10 @@
 // Piped input is capped (10 MB, as `claude -p` does) and every bad line is reported by number.
 
 import type { Readable } from "node:stream";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { CairnError } from "../core/errors.ts";
 import type { UserBlock, UserMessage } from "../core/messages.ts";
+import { useEnglishValidationMessages } from "../core/validation-messages.ts";
 
 export const maxStdinBytes = 10 * 1024 * 1024;
 
@@ -82,6 +83,9 @@ export function readAll(stream: Readable, options: ReadOptions = {}): Promise<st
   });
 }
 
+// A bad line is reported in words: "stdin line 3: message.content: Too small: ...".
+useEnglishValidationMessages();
+
 const textBlock = z.object({ type: z.literal("text"), text: z.string() });
 const imageBlock = z.object({
   type: z.literal("image"),
@@ -91,7 +95,7 @@ const inputLine = z.object({
   type: z.literal("user"),
   message: z.object({
     role: z.literal("user"),
-    content: z.union([z.string(), z.array(z.union([textBlock, imageBlock])).min(1)]),
+    content: z.union([z.string(), z.array(z.union([textBlock, imageBlock])).check(z.minLength(1))]),
   }),
 });
 

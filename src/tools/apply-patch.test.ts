@@ -1,8 +1,21 @@
-import { chmod, mkdir, readFile, readlink, stat, symlink, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readlink,
+  realpath,
+  stat,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { applyPatchTool } from "./apply-patch.ts";
 import { sha256 } from "./file-ledger.ts";
+import { createToolSession } from "./session.ts";
 import { createFileToolsFixture, textOf, type FileToolsFixture } from "./file-tools-fixture.ts";
 
 let fx: FileToolsFixture;
@@ -290,5 +303,25 @@ describe("apply_patch", () => {
       paths: ["x"],
     });
     expect(applyPatchTool.readOnly).toBe(false);
+  });
+});
+
+describe("apply_patch and symlinks", () => {
+  it("deletes a symlink the patch names, not the file it points to", async () => {
+    const root = await realpath(await mkdtemp(join(tmpdir(), "cairn-ap-link-")));
+    await writeFile(join(root, "real.txt"), "keep me\n");
+    await symlink("real.txt", join(root, "link.txt"));
+    const session = createToolSession({ root, additionalDirs: [] });
+    const input = applyPatchTool.input.parse({
+      input: "*** Begin Patch\n*** Delete File: link.txt\n*** End Patch",
+    });
+    const result = await applyPatchTool.run(input, {
+      cwd: root,
+      signal: new AbortController().signal,
+      session,
+    });
+    expect(result.isError).toBeFalsy();
+    expect(await readFile(join(root, "real.txt"), "utf8")).toBe("keep me\n");
+    await expect(lstat(join(root, "link.txt"))).rejects.toThrow();
   });
 });

@@ -1,9 +1,9 @@
 // The apply_patch tool for OpenAI models: adds, updates, moves and deletes files described in the
 // `*** Begin Patch` format. Every change is computed in memory first; then all are written, or none.
 
-import { chmod, mkdir, readFile, rm, stat } from "node:fs/promises";
+import { chmod, lstat, mkdir, readFile, readlink, rm, stat, symlink } from "node:fs/promises";
 import { dirname } from "node:path";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { writeFileAtomic } from "./atomic-write.ts";
 import { diffTexts, type DiffDisplay } from "./diff-display.ts";
 import { snapshotOf } from "./file-ledger.ts";
@@ -27,6 +27,11 @@ interface FileState {
   format: TextFormat;
   /** Why the file on disk cannot be edited as text, if it cannot. */
   undecodable?: string;
+  /**
+   * Set when the path the patch names is itself a symlink: deleting or moving it away removes
+   * the link, never the file it points to (the content goes through the link as usual).
+   */
+  link?: { path: string; target: string };
 }
 
 /** One line of the summary, plus its diff for front-ends. */
@@ -55,7 +60,7 @@ export const applyPatchTool = defineTool({
     "An update may continue with *** Move to: new_path. Give ~3 context lines around each change. Paths are relative to the workspace root. Either every file changes or none does.",
   ].join("\n"),
   input: z.object({
-    input: z.string().describe("The entire patch, from *** Begin Patch to *** End Patch"),
+    input: z.string().check(z.describe("The entire patch, from *** Begin Patch to *** End Patch")),
   }),
   readOnly: false,
   describeAccess: (input) => ({ kind: "write", paths: patchPaths(input.input) }),
@@ -203,6 +208,10 @@ async function load(
     text: undefined,
     format: NEW_FILE_FORMAT,
   };
+  const own = await lstat(resolved.absolute).catch(() => undefined);
+  if (own?.isSymbolicLink()) {
+    state.link = { path: resolved.absolute, target: await readlink(resolved.absolute) };
+  }
   try {
     const info = await stat(resolved.real);
     if (info.isDirectory()) {
@@ -259,7 +268,7 @@ async function commit(files: FileState[], ctx: ToolContext): Promise<ToolOutput 
     }
     for (const file of removals) {
       current = file;
-      await rm(file.real);
+      await rm(file.link?.path ?? file.real);
       done.push(file);
     }
   } catch (error) {
@@ -286,6 +295,8 @@ async function rollBack(done: FileState[]): Promise<string[]> {
   for (const file of done.reverse()) {
     try {
       if (file.original === undefined) await rm(file.real, { force: true });
+      else if (file.text === undefined && file.link)
+        await symlink(file.link.target, file.link.path);
       else {
         await writeFileAtomic(file.real, file.original);
         if (file.mode !== undefined) await chmod(file.real, file.mode);

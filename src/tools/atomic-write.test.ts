@@ -1,5 +1,6 @@
 import {
   chmod,
+  link,
   mkdir,
   mkdtemp,
   readdir,
@@ -39,5 +40,29 @@ describe("atomic-write", () => {
     await writeFile(join(target, "inside"), "x");
     await expect(writeFileAtomic(target, Buffer.from("data"))).rejects.toThrow();
     expect((await readdir(dir)).sort()).toEqual(["taken"]);
+  });
+});
+
+describe("writeFileAtomic and file identity", () => {
+  it("refuses a read-only file instead of replacing it", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "cairn-aw-"));
+    const file = join(dir, "locked.txt");
+    await writeFile(file, "old");
+    await chmod(file, 0o444);
+    await expect(writeFileAtomic(file, Buffer.from("new"))).rejects.toMatchObject({
+      code: "EACCES",
+    });
+    expect(await readFile(file, "utf8")).toBe("old");
+  });
+
+  it("keeps hard links together by writing in place", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "cairn-aw-"));
+    const one = join(dir, "one.txt");
+    const two = join(dir, "two.txt");
+    await writeFile(one, "old");
+    await link(one, two);
+    await writeFileAtomic(one, Buffer.from("new content"));
+    expect(await readFile(two, "utf8")).toBe("new content");
+    expect((await stat(one)).nlink).toBe(2);
   });
 });

@@ -1,8 +1,10 @@
 // Replacing a file's content all at once: write a temp file beside it, fsync, rename over it.
-// A reader (or a crash) sees the old bytes or the new ones, never half of each.
+// A reader (or a crash) sees the old bytes or the new ones, never half of each. Files whose
+// identity a rename would break (hard links, another owner) are written in place instead.
 
 import { randomBytes } from "node:crypto";
-import { open, rename, rm, stat } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, open, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { isErrnoCode } from "./fs-errors.ts";
 
@@ -12,7 +14,22 @@ import { isErrnoCode } from "./fs-errors.ts";
  * replace the link, not its target. The folder must exist.
  */
 export async function writeFileAtomic(path: string, data: Buffer): Promise<void> {
-  const mode = await existingMode(path);
+  const existing = await existingFile(path);
+  if (existing) {
+    // A rename would quietly "write" a file the user made read-only (even as root, who may
+    // write anything): refuse, like an editor without a force flag.
+    await access(path, constants.W_OK);
+    if ((existing.mode & 0o200) === 0) {
+      throw Object.assign(new Error(`${path} is read-only`), { code: "EACCES" });
+    }
+    // A rename would split a hard link (the other names keep the old bytes) or give the file
+    // to whoever runs cairn: write those in place, durably, instead.
+    if (existing.nlink > 1 || existing.uid !== process.getuid?.()) {
+      await writeInPlace(path, data);
+      return;
+    }
+  }
+  const mode = existing?.mode;
   // Shortened so a name near the 255-byte limit still leaves room for the suffix.
   const stem = basename(path).slice(0, 100);
   const temp = join(dirname(path), `.${stem}.${randomBytes(6).toString("hex")}.tmp`);
@@ -34,12 +51,26 @@ export async function writeFileAtomic(path: string, data: Buffer): Promise<void>
   await syncFolder(dirname(path));
 }
 
-async function existingMode(path: string): Promise<number | undefined> {
+async function existingFile(
+  path: string,
+): Promise<{ mode: number; nlink: number; uid: number } | undefined> {
   try {
-    return (await stat(path)).mode & 0o7777;
+    const info = await stat(path);
+    return { mode: info.mode & 0o7777, nlink: info.nlink, uid: info.uid };
   } catch (error) {
     if (isErrnoCode(error, "ENOENT")) return undefined;
     throw error;
+  }
+}
+
+async function writeInPlace(path: string, data: Buffer): Promise<void> {
+  const handle = await open(path, "r+");
+  try {
+    await handle.truncate(0);
+    await handle.write(data, 0, data.length, 0);
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 

@@ -1,18 +1,19 @@
 // The BashOutput tool: the new output of a background shell since the last read, optionally
 // filtered by a regular expression, with the job's status.
 
-import { z } from "zod";
+import * as z from "zod/mini";
 import { describeJobStatus, unknownJobMessage } from "./background-jobs.ts";
 import { bashOutputLimit } from "./bash.ts";
 import { cutMiddleOfSlice } from "./output-buffer.ts";
 import { defineTool } from "./tool.ts";
 
 const input = z.object({
-  bash_id: z.string().describe("The shell id Bash returned, e.g. bash_1"),
+  bash_id: z.string().check(z.describe("The shell id Bash returned, e.g. bash_1")),
   filter: z
-    .string()
-    .optional()
-    .describe("Regular expression: return only new lines matching it (others are discarded)"),
+    .optional(z.string())
+    .check(
+      z.describe("Regular expression: return only new lines matching it (others are discarded)"),
+    ),
 });
 
 export const bashOutputTool = defineTool({

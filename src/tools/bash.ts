@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { createOutputBuffer, cutMiddle } from "./output-buffer.ts";
 import { isWithin } from "./paths.ts";
 import { groupAlive, killGroup, spawnInGroup, type GroupKill } from "./process-group.ts";
@@ -19,25 +19,31 @@ const defaultTimeoutMs = 120_000;
 const maxTimeoutMs = 600_000;
 
 const input = z.object({
-  command: z.string().min(1).describe("The command to run"),
+  command: z.string().check(z.minLength(1), z.describe("The command to run")),
   timeout: z
-    .number()
-    .int()
-    .positive()
-    .max(
-      maxTimeoutMs,
-      "timeout is at most 600000 ms (10 minutes); for longer work use run_in_background",
+    .optional(
+      z
+        .number()
+        .check(
+          z.int(),
+          z.positive(),
+          z.maximum(
+            maxTimeoutMs,
+            "timeout is at most 600000 ms (10 minutes); for longer work use run_in_background",
+          ),
+        ),
     )
-    .optional()
-    .describe("Milliseconds before the command is killed (default 120000, max 600000)"),
+    .check(z.describe("Milliseconds before the command is killed (default 120000, max 600000)")),
   description: z
-    .string()
-    .optional()
-    .describe("What the command does, in a few words, shown to the user"),
+    .optional(z.string())
+    .check(z.describe("What the command does, in a few words, shown to the user")),
   run_in_background: z
-    .boolean()
-    .optional()
-    .describe("Start it in the background and return a shell id at once; read it with BashOutput"),
+    .optional(z.boolean())
+    .check(
+      z.describe(
+        "Start it in the background and return a shell id at once; read it with BashOutput",
+      ),
+    ),
 });
 
 type BashInput = z.infer<typeof input>;

@@ -60,7 +60,7 @@ export async function editFile(
     const decoded = decodeText(fresh.content);
     if (!decoded.ok) {
       return failure(
-        `${where} cannot be edited safely: ${decoded.reason}. Rewrite it with Write or change it with Bash.`,
+        `${where} cannot be edited safely: ${decoded.reason}. Change it with Bash (for example sed or iconv).`,
       );
     }
     before = decoded.text;

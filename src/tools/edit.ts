@@ -1,15 +1,17 @@
 // The Edit tool: replace one exact piece of text in a file (or every copy, with replace_all).
 // The matching rules live in edit-apply.ts; reading, writing and the result in edit-file.ts.
 
-import { z } from "zod";
+import * as z from "zod/mini";
 import { editFile } from "./edit-file.ts";
 import { defineTool } from "./tool.ts";
 
 const input = z.object({
-  file_path: z.string().min(1).describe("Absolute path, or relative to the workspace"),
-  old_string: z.string().describe("Exact text to replace (without Read's line numbers)"),
-  new_string: z.string().describe("Replacement text"),
-  replace_all: z.boolean().optional().describe("Replace every occurrence"),
+  file_path: z
+    .string()
+    .check(z.minLength(1), z.describe("Absolute path, or relative to the workspace")),
+  old_string: z.string().check(z.describe("Exact text to replace (without Read's line numbers)")),
+  new_string: z.string().check(z.describe("Replacement text")),
+  replace_all: z.optional(z.boolean()).check(z.describe("Replace every occurrence")),
 });
 
 export const editTool = defineTool({

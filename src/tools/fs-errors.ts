@@ -13,7 +13,8 @@ export function isErrnoCode(error: unknown, ...codes: string[]): boolean {
 }
 
 const EXPLAINED: Record<string, string> = {
-  EACCES: "permission denied",
+  EACCES:
+    "permission denied (the file or its folder is not writable; if the file is read-only on purpose, ask the user before changing that)",
   EPERM: "operation not permitted",
   EROFS: "the file system is read-only",
   ENOSPC: "no space left on the device",

@@ -6,7 +6,7 @@ import { statSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { isAbsolute, posix, relative, resolve, sep } from "node:path";
 import picomatch from "picomatch";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { walkFiles } from "./file-walk.ts";
 import { fsFailure, isErrnoCode } from "./fs-errors.ts";
 import { missingPathMessage } from "./path-suggestions.ts";
@@ -187,8 +187,10 @@ export const globTool = defineTool({
   description:
     'Find files by path pattern, e.g. "**/*.ts" or "src/**/test_*.py" ("*" stays within one folder, "**" crosses folders). Returns paths newest first, at most 100. Skips .git and files ignored by .gitignore/.ignore. Use Grep to search file contents.',
   input: z.object({
-    pattern: z.string().min(1).describe("Glob pattern, relative to path"),
-    path: z.string().optional().describe("Folder to search in (default: the workspace root)"),
+    pattern: z.string().check(z.minLength(1), z.describe("Glob pattern, relative to path")),
+    path: z
+      .optional(z.string())
+      .check(z.describe("Folder to search in (default: the workspace root)")),
   }),
   readOnly: true,
   describeAccess: (input) => ({ kind: "read", paths: [searchedFolder(input.path, input.pattern)] }),

@@ -3,7 +3,7 @@
 
 import { stat } from "node:fs/promises";
 import { relative } from "node:path";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { fsErrorMessage, isErrnoCode } from "./fs-errors.ts";
 import { searchWithJs } from "./grep-fallback.ts";
 import { missingPathMessage } from "./path-suggestions.ts";
@@ -79,30 +79,29 @@ export const GREP_MAX_CHARS = 30_000;
 export const GREP_MAX_LINE_CHARS = 500;
 const MAX_COLLECTED_LINES = 100_000;
 
-const context = z.number().int().min(0).max(1000).optional();
+const context = z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(1000)));
 const input = z.object({
-  pattern: z.string().describe("Regex (ripgrep syntax)"),
-  path: z.string().optional().describe("File or folder (default: workspace root)"),
-  glob: z.string().optional().describe('File filter, e.g. "*.ts", "src/**/*.{ts,tsx}"'),
-  type: z.string().optional().describe("File type, e.g. js, py, rust"),
+  pattern: z.string().check(z.describe("Regex (ripgrep syntax)")),
+  path: z.optional(z.string()).check(z.describe("File or folder (default: workspace root)")),
+  glob: z.optional(z.string()).check(z.describe('File filter, e.g. "*.ts", "src/**/*.{ts,tsx}"')),
+  type: z.optional(z.string()).check(z.describe("File type, e.g. js, py, rust")),
   output_mode: z
-    .enum(["content", "files_with_matches", "count"])
-    .optional()
-    .describe("Default files_with_matches"),
-  "-i": z.boolean().optional().describe("Case-insensitive"),
-  "-n": z.boolean().optional().describe("Line numbers (content mode; default true)"),
-  "-A": context.describe("Lines after each match"),
-  "-B": context.describe("Lines before each match"),
-  "-C": context.describe("Lines before and after each match"),
-  multiline: z.boolean().optional().describe("Matches may span lines (. matches newline)"),
+    .optional(z.enum(["content", "files_with_matches", "count"]))
+    .check(z.describe("Default files_with_matches")),
+  "-i": z.optional(z.boolean()).check(z.describe("Case-insensitive")),
+  "-n": z.optional(z.boolean()).check(z.describe("Line numbers (content mode; default true)")),
+  "-A": context.check(z.describe("Lines after each match")),
+  "-B": context.check(z.describe("Lines before each match")),
+  "-C": context.check(z.describe("Lines before and after each match")),
+  multiline: z
+    .optional(z.boolean())
+    .check(z.describe("Matches may span lines (. matches newline)")),
   head_limit: z
-    .number()
-    .int()
-    .min(1)
-    .max(1e6)
-    .optional()
-    .describe("Only the first N lines/entries"),
-  offset: z.number().int().min(0).max(1e6).optional().describe("Skip the first N lines/entries"),
+    .optional(z.number().check(z.int(), z.minimum(1), z.maximum(1e6)))
+    .check(z.describe("Only the first N lines/entries")),
+  offset: z
+    .optional(z.number().check(z.int(), z.minimum(0), z.maximum(1e6)))
+    .check(z.describe("Skip the first N lines/entries")),
 });
 
 type GrepInput = z.infer<typeof input>;

@@ -1,11 +1,11 @@
 // The KillShell tool: stops a background shell and every process it started.
 
-import { z } from "zod";
+import * as z from "zod/mini";
 import { describeJobStatus, unknownJobMessage } from "./background-jobs.ts";
 import { defineTool } from "./tool.ts";
 
 const input = z.object({
-  shell_id: z.string().describe("The shell id Bash returned, e.g. bash_1"),
+  shell_id: z.string().check(z.describe("The shell id Bash returned, e.g. bash_1")),
 });
 
 export const killShellTool = defineTool({
@@ -13,7 +13,8 @@ export const killShellTool = defineTool({
   description:
     "Stop a background shell started with Bash run_in_background, and every process it started.",
   input,
-  readOnly: false,
+  // It only stops a job cairn itself started in this session: nothing to ask about.
+  readOnly: true,
   describeAccess: () => ({ kind: "none" }),
   async run(call, ctx) {
     const before = ctx.session.jobs.list().find((job) => job.id === call.shell_id);

@@ -5,7 +5,7 @@ import type { Dirent } from "node:fs";
 import { readdir, readlink, stat } from "node:fs/promises";
 import { join } from "node:path";
 import picomatch from "picomatch";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { ignoreScope, type IgnoreScope } from "./file-walk.ts";
 import { fsFailure, isErrnoCode } from "./fs-errors.ts";
 import { missingPathMessage } from "./path-suggestions.ts";
@@ -30,12 +30,15 @@ export const lsTool = defineTool({
   description:
     "List a folder: its entries and, one level down, its sub-folders' entries (folders end in /, folders first). Skips .git; folders ignored by .gitignore are listed but not opened. Use Glob to find files by pattern.",
   input: z.object({
-    path: z.string().describe("Folder to list (absolute, or relative to the workspace root)"),
+    path: z
+      .string()
+      .check(z.describe("Folder to list (absolute, or relative to the workspace root)")),
     ignore: z
-      .array(z.string())
-      .optional()
-      .describe(
-        'Glob patterns to leave out, matched against names and relative paths (e.g. "*.log")',
+      .optional(z.array(z.string()))
+      .check(
+        z.describe(
+          'Glob patterns to leave out, matched against names and relative paths (e.g. "*.log")',
+        ),
       ),
   }),
   readOnly: true,

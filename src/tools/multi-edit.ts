@@ -1,19 +1,21 @@
 // The MultiEdit tool: several exact-text edits to one file, applied in order and written once;
 // if any edit fails, nothing is written. Shares its rules and I/O with Edit (edit-file.ts).
 
-import { z } from "zod";
+import * as z from "zod/mini";
 import { editFile } from "./edit-file.ts";
 import { defineTool } from "./tool.ts";
 
 const edit = z.object({
-  old_string: z.string().describe("Exact text to replace"),
-  new_string: z.string().describe("Replacement text"),
-  replace_all: z.boolean().optional().describe("Replace every occurrence"),
+  old_string: z.string().check(z.describe("Exact text to replace")),
+  new_string: z.string().check(z.describe("Replacement text")),
+  replace_all: z.optional(z.boolean()).check(z.describe("Replace every occurrence")),
 });
 
 const input = z.object({
-  file_path: z.string().min(1).describe("Absolute path, or relative to the workspace"),
-  edits: z.array(edit).min(1).describe("Edits, applied in order"),
+  file_path: z
+    .string()
+    .check(z.minLength(1), z.describe("Absolute path, or relative to the workspace")),
+  edits: z.array(edit).check(z.minLength(1), z.describe("Edits, applied in order")),
 });
 
 export const multiEditTool = defineTool({

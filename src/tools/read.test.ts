@@ -64,7 +64,7 @@ describe("read", () => {
     const out = textOf(await fx.call(readTool, { file_path: "a.txt" }));
     expect(out.length).toBeLessThan(101_000);
     expect(out).toMatch(
-      /\[Showing lines 1-(\d+) of 1000 \(output capped at 100000 characters\)\. Continue with offset=\d+\.\]/,
+      /\[Showing lines 1-(\d+) of 1000 \(output capped at 99000 characters\)\. Continue with offset=\d+\.\]/,
     );
   });
 

@@ -3,19 +3,21 @@
 
 import { constants } from "node:fs";
 import { open } from "node:fs/promises";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { ImageBlock, TextBlock } from "../core/messages.ts";
 import { sha256, type ReadRecord } from "./file-ledger.ts";
 import { fsFailure, isErrnoCode } from "./fs-errors.ts";
 import { lineWindow } from "./numbered-lines.ts";
 import { missingPathMessage } from "./path-suggestions.ts";
 import { resolvePath } from "./paths.ts";
+import { isUtf8 } from "node:buffer";
 import { bomEncoding, decodeText, looksBinary } from "./text-file.ts";
 import { defineTool, type ToolOutput } from "./tool.ts";
 
 export const DEFAULT_LINE_LIMIT = 2000;
 /** About 25k tokens: more than this in one result crowds out the conversation. */
-export const MAX_READ_CHARS = 100_000;
+/** Below the orchestrator's 100k cap on any result, leaving room for Read's own closing note. */
+export const MAX_READ_CHARS = 99_000;
 /** The API refuses images whose base64 form exceeds 5 MB; base64 is 4/3 of the bytes. */
 const MAX_IMAGE_BYTES = (5 * 1024 * 1024 * 3) / 4;
 /** Beyond this, reading the whole file to hash it costs too much; point at other tools. */
@@ -33,9 +35,15 @@ export interface ReadDisplay {
 }
 
 const input = z.object({
-  file_path: z.string().min(1).describe("Absolute path, or relative to the workspace"),
-  offset: z.number().int().min(1).optional().describe("1-based line to start at"),
-  limit: z.number().int().min(1).optional().describe("Number of lines (default 2000)"),
+  file_path: z
+    .string()
+    .check(z.minLength(1), z.describe("Absolute path, or relative to the workspace")),
+  offset: z
+    .optional(z.number().check(z.int(), z.minimum(1)))
+    .check(z.describe("1-based line to start at")),
+  limit: z
+    .optional(z.number().check(z.int(), z.minimum(1)))
+    .check(z.describe("Number of lines (default 2000)")),
 });
 
 export const readTool = defineTool({
@@ -145,6 +153,12 @@ export const readTool = defineTool({
     const partial = window.first > 1 || window.last < window.total;
     record(partial);
     let content = window.lines.join("\n");
+    // The binary sniff looks at the start only; a Latin-1 file can turn invalid much later.
+    if (bomEncoding(bytes) === undefined && !isUtf8(bytes)) {
+      content +=
+        `\n\n[Note: ${where} is not valid UTF-8 (perhaps Latin-1); bytes that do not decode are shown as \uFFFD. ` +
+        "Edit and Write refuse to change it because they would lose those bytes; use Bash (for example iconv or sed) instead.]";
+    }
     if (window.last < window.total) {
       const cap = window.capped ? ` (output capped at ${MAX_READ_CHARS} characters)` : "";
       content += `\n\n[Showing lines ${window.first}-${window.last} of ${window.total}${cap}. Continue with offset=${window.last + 1}.]`;

@@ -4,13 +4,13 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { defineTool, type Tool } from "./tool.ts";
 
 const echo = defineTool({
   name: "TestEcho",
   description: "Test tool: returns the given text unchanged.",
-  input: z.object({ text: z.string() }).strict(),
+  input: z.strictObject({ text: z.string() }),
   readOnly: true,
   describeAccess: () => ({ kind: "none" }),
   run: (input) => Promise.resolve({ content: input.text }),
@@ -19,7 +19,7 @@ const echo = defineTool({
 const sleep = defineTool({
   name: "TestSleep",
   description: "Test tool: waits `ms` milliseconds, then reports how long it waited.",
-  input: z.object({ ms: z.number().int().min(0).max(600_000) }).strict(),
+  input: z.strictObject({ ms: z.number().check(z.int(), z.minimum(0), z.maximum(600_000)) }),
   readOnly: true,
   describeAccess: () => ({ kind: "none" }),
   async run(input, ctx) {
@@ -32,7 +32,7 @@ const sleep = defineTool({
 const fail = defineTool({
   name: "TestFail",
   description: "Test tool: throws an error with the given message.",
-  input: z.object({ message: z.string() }).strict(),
+  input: z.strictObject({ message: z.string() }),
   readOnly: true,
   describeAccess: () => ({ kind: "none" }),
   run: (input) => Promise.reject(new Error(input.message)),
@@ -41,7 +41,7 @@ const fail = defineTool({
 const writeFileTool = defineTool({
   name: "TestWrite",
   description: "Test tool: writes `content` to `path` (relative to the workspace).",
-  input: z.object({ path: z.string().min(1), content: z.string() }).strict(),
+  input: z.strictObject({ path: z.string().check(z.minLength(1)), content: z.string() }),
   readOnly: false,
   describeAccess: (input) => ({ kind: "write", paths: [input.path] }),
   async run(input, ctx) {

@@ -1,19 +1,23 @@
 // The TodoWrite tool: the session's task list, replaced whole on each call; front-ends get the
 // list as display data. The list lives in the tool session.
 
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { ToolSession } from "./session.ts";
 import { defineTool } from "./tool.ts";
 
 const todoSchema = z.object({
-  content: z.string().min(1).describe('The task, imperative ("Run the tests")'),
+  content: z.string().check(z.minLength(1), z.describe('The task, imperative ("Run the tests")')),
   status: z.enum(["pending", "in_progress", "completed"]),
-  activeForm: z.string().min(1).describe('Shown while in progress ("Running the tests")'),
-  id: z.string().optional(),
+  activeForm: z
+    .string()
+    .check(z.minLength(1), z.describe('Shown while in progress ("Running the tests")')),
+  id: z.optional(z.string()),
 });
 
 const input = z.object({
-  todos: z.array(todoSchema).describe("The whole updated list; it replaces the previous one"),
+  todos: z
+    .array(todoSchema)
+    .check(z.describe("The whole updated list; it replaces the previous one")),
 });
 
 export type Todo = z.infer<typeof todoSchema>;

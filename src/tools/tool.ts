@@ -1,10 +1,14 @@
 // What a tool is: a plain object with a zod input schema, an access description for the
 // permission engine, and a run function. Tools never ask for permission themselves.
 
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { ImageBlock, TextBlock } from "../core/messages.ts";
+import { useEnglishValidationMessages } from "../core/validation-messages.ts";
 import type { ToolSpec } from "../providers/types.ts";
 import type { ToolSession } from "./session.ts";
+
+// Input errors go back to the model, which can only fix what the message names.
+useEnglishValidationMessages();
 
 /** What the permission engine must judge before a call runs. */
 export type Access =
@@ -31,7 +35,7 @@ export interface ToolOutput {
   display?: unknown;
 }
 
-export interface Tool<Schema extends z.ZodType = z.ZodType> {
+export interface Tool<Schema extends z.ZodMiniType = z.ZodMiniType> {
   name: string;
   description: string;
   input: Schema;
@@ -41,7 +45,7 @@ export interface Tool<Schema extends z.ZodType = z.ZodType> {
   run(input: z.infer<Schema>, ctx: ToolContext): Promise<ToolOutput>;
 }
 
-export function defineTool<Schema extends z.ZodType>(tool: Tool<Schema>): Tool {
+export function defineTool<Schema extends z.ZodMiniType>(tool: Tool<Schema>): Tool {
   // Method parameters are bivariant, so a specific tool is a Tool; this is sound because the
   // orchestrator only calls describeAccess/run with the output of tool.input.parse.
   return tool;
@@ -54,7 +58,7 @@ export function toolSpec(tool: Tool): ToolSpec {
 }
 
 /** A zod failure as a message a model can act on: each offending field and what was expected. */
-export function describeInputError(toolName: string, error: z.ZodError): string {
+export function describeInputError(toolName: string, error: z.core.$ZodError): string {
   const lines = error.issues.map((issue) => {
     const where = issue.path.length > 0 ? issue.path.join(".") : "(input)";
     return `- ${where}: ${issue.message}`;

@@ -135,7 +135,7 @@ describe("WebFetch", () => {
     expect(await webFetch({ url: `${base}/other-host` })).toEqual({
       text:
         `${base}/other-host redirected (HTTP 302) to http://localhost:${port}/page, on another ` +
-        "host. It was not followed; call WebFetch with that URL if you trust it.",
+        "host or port. It was not followed; call WebFetch with that URL if you trust it.",
       isError: false,
     });
   });

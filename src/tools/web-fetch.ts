@@ -1,8 +1,8 @@
 // The WebFetch tool: fetches an http(s) URL and returns HTML as Markdown, text and JSON as they
 // are; redirects within the host are followed, to another host reported. Time and size capped.
 
-import TurndownService from "turndown";
-import { z } from "zod";
+import type TurndownService from "turndown";
+import * as z from "zod/mini";
 import { defineTool, type Tool, type ToolOutput } from "./tool.ts";
 
 export interface WebFetchOptions {
@@ -15,11 +15,10 @@ export interface WebFetchOptions {
 }
 
 const input = z.object({
-  url: z.string().describe("The full URL, starting with http:// or https://"),
+  url: z.string().check(z.describe("The full URL, starting with http:// or https://")),
   prompt: z
-    .string()
-    .optional()
-    .describe("What you want to learn from the page; returned with it as a reminder"),
+    .optional(z.string())
+    .check(z.describe("What you want to learn from the page; returned with it as a reminder")),
 });
 
 type Kind = "html" | "text";
@@ -96,11 +95,10 @@ export function createWebFetchTool(options: WebFetchOptions = {}): Tool {
             isError: true,
           };
         }
-        if (
-          next.hostname !== url.hostname ||
-          (url.protocol === "https:" && next.protocol === "http:")
-        ) {
-          const why = next.hostname !== url.hostname ? "on another host" : "over plain http";
+        // `host` includes a non-default port: another port is another server (and may be an
+        // internal one), so it is reported like another host.
+        if (next.host !== url.host || (url.protocol === "https:" && next.protocol === "http:")) {
+          const why = next.host !== url.host ? "on another host or port" : "over plain http";
           return {
             content:
               `${url.href} redirected (HTTP ${response.status}) to ${next.href}, ${why}. It was not ` +
@@ -158,7 +156,7 @@ async function readPage(response: Response, page: PageRequest): Promise<ToolOutp
       : "text";
   }
   const raw = decode(body.bytes, charsetOf(contentType));
-  const text = kind === "html" ? htmlToMarkdown(raw, url) : raw;
+  const text = kind === "html" ? await htmlToMarkdown(raw, url) : raw;
   if (!response.ok) {
     const excerpt = text.trim().slice(0, 1000);
     return {
@@ -253,8 +251,10 @@ function decode(bytes: Uint8Array, charset: string | undefined): string {
   }
 }
 
-function htmlToMarkdown(html: string, base: URL): string {
-  const service = new TurndownService({
+async function htmlToMarkdown(html: string, base: URL): Promise<string> {
+  // Loaded on first use: turndown brings a whole DOM implementation, which start-up should not pay for.
+  const { default: Turndown } = await import("turndown");
+  const service = new Turndown({
     headingStyle: "atx",
     codeBlockStyle: "fenced",
     bulletListMarker: "-",

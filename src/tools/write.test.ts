@@ -154,4 +154,19 @@ describe("write", () => {
       paths: ["a"],
     });
   });
+  it("flags a file that turns out not to be UTF-8 late, and refuses to overwrite it", async () => {
+    // Valid ASCII for 10 KB, then a Latin-1 "é": the binary sniff of the first 8 KB passes.
+    const latin1 = Buffer.concat([
+      Buffer.from("x".repeat(10_000) + "\ncaf"),
+      Buffer.from([0xe9]),
+      Buffer.from("\n"),
+    ]);
+    await writeFile(fx.path("old.txt"), latin1);
+    const read = await fx.call(readTool, { file_path: "old.txt" });
+    expect(textOf(read)).toContain("is not valid UTF-8");
+    const out = await fx.call(writeTool, { file_path: "old.txt", content: "replaced\n" });
+    expect(out.isError).toBe(true);
+    expect(textOf(out)).toContain("not text Write can preserve");
+    expect((await readFile(fx.path("old.txt"))).equals(latin1)).toBe(true);
+  });
 });

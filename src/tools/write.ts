@@ -3,7 +3,7 @@
 
 import { mkdir, stat } from "node:fs/promises";
 import { dirname } from "node:path";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { writeFileAtomic } from "./atomic-write.ts";
 import { diffTexts } from "./diff-display.ts";
 import { checkUnchangedSinceRead, snapshotOf } from "./file-ledger.ts";
@@ -13,8 +13,10 @@ import { decodeText, encodeText, lineCount, withEol, type TextFormat } from "./t
 import { defineTool, type ToolOutput } from "./tool.ts";
 
 const input = z.object({
-  file_path: z.string().min(1).describe("Absolute path, or relative to the workspace"),
-  content: z.string().describe("The whole new content"),
+  file_path: z
+    .string()
+    .check(z.minLength(1), z.describe("Absolute path, or relative to the workspace")),
+  content: z.string().check(z.describe("The whole new content")),
 });
 
 export const writeTool = defineTool({
@@ -48,13 +50,17 @@ export const writeTool = defineTool({
       });
       if (!fresh.ok) return failure(`${fresh.message} (Write replaces ${where} as a whole.)`);
       const decoded = decodeText(fresh.content);
-      // A file that does not decode (say, Latin-1) is replaced by UTF-8 text as given.
-      if (decoded.ok) {
-        before = decoded.text;
-        format = decoded.format;
-        text = withEol(args.content, format.eol);
+      // The model only ever saw such a file with its undecodable bytes replaced: writing it back
+      // would destroy them (a Latin-1 file turned into U+FFFD everywhere).
+      if (!decoded.ok) {
+        return failure(
+          `${where} is not text Write can preserve (${decoded.reason}). To replace it entirely, delete it first (Bash: rm) and Write it again; to change its encoding, use Bash (iconv).`,
+        );
       }
-      if (decoded.ok && text === before) {
+      before = decoded.text;
+      format = decoded.format;
+      text = withEol(args.content, format.eol);
+      if (text === before) {
         return { content: `${where} already has this content; nothing was written.` };
       }
     }
