@@ -43,11 +43,14 @@ export interface JobRead {
   lines?: { read: number; matched: number };
 }
 
+/** Picks the lines a BashOutput filter keeps; throws to leave the output unread. */
+export type LineFilter = (lines: string[]) => string[];
+
 export interface JobRegistry {
   /** Starts `command` in the background and returns at once; see info.status for a failed start. */
   start(options: JobStartOptions): JobInfo;
   /** Output since the previous read; with a filter only complete lines are consumed. */
-  read(id: string, filter?: RegExp): JobRead | undefined;
+  read(id: string, filter?: LineFilter): JobRead | undefined;
   /** Kills the job's whole process group; undefined for an unknown id. */
   kill(id: string): Promise<JobInfo | undefined>;
   list(): JobInfo[];
@@ -160,10 +163,10 @@ export function createJobRegistry(options: JobRegistryOptions = {}): JobRegistry
       // A line still being written would be judged on its first half; leave it for the next read.
       const complete =
         job.status.type === "running" ? text.slice(0, text.lastIndexOf("\n") + 1) : text;
-      job.cursor += lostChars + complete.length;
       const lines = complete === "" ? [] : complete.replace(/\n$/, "").split("\n");
-      // search() ignores lastIndex, so a regex with the g flag behaves the same on every line.
-      const matched = lines.filter((line) => line.search(filter) !== -1);
+      // Filtered before the cursor moves: a filter that fails leaves the output unread.
+      const matched = filter(lines);
+      job.cursor += lostChars + complete.length;
       return {
         info: info(job),
         text: matched.map((line) => `${line}\n`).join(""),

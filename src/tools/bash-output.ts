@@ -2,10 +2,15 @@
 // filtered by a regular expression, with the job's status.
 
 import * as z from "zod/mini";
-import { describeJobStatus, unknownJobMessage } from "./background-jobs.ts";
+import { describeJobStatus, unknownJobMessage, type LineFilter } from "./background-jobs.ts";
 import { bashOutputLimit } from "./bash.ts";
 import { cutMiddleOfSlice } from "./output-buffer.ts";
+import { filterLinesWithin } from "./regex-deadline.ts";
 import { defineTool } from "./tool.ts";
+
+const filterTimeoutMs = 2000;
+
+class FilterTimeout extends Error {}
 
 const input = z.object({
   bash_id: z.string().check(z.describe("The shell id Bash returned, e.g. bash_1")),
@@ -25,10 +30,16 @@ export const bashOutputTool = defineTool({
   readOnly: true,
   describeAccess: () => ({ kind: "none" }),
   run(call, ctx) {
-    let filter: RegExp | undefined;
+    let filter: LineFilter | undefined;
     if (call.filter !== undefined) {
       try {
-        filter = new RegExp(call.filter);
+        const regex = new RegExp(call.filter);
+        filter = (lines) => {
+          // search() ignores lastIndex, so a regex with the g flag behaves the same on every line.
+          const kept = filterLinesWithin(lines, regex, filterTimeoutMs);
+          if (kept === undefined) throw new FilterTimeout();
+          return kept;
+        };
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         return Promise.resolve({
@@ -37,7 +48,16 @@ export const bashOutputTool = defineTool({
         });
       }
     }
-    const read = ctx.session.jobs.read(call.bash_id, filter);
+    let read;
+    try {
+      read = ctx.session.jobs.read(call.bash_id, filter);
+    } catch (error) {
+      if (!(error instanceof FilterTimeout)) throw error;
+      return Promise.resolve({
+        content: `filter took longer than ${filterTimeoutMs / 1000} s (the pattern backtracks catastrophically, e.g. nested quantifiers like (a+)+); simplify it and call BashOutput again. The output was left unread.`,
+        isError: true,
+      });
+    }
     if (!read) {
       return Promise.resolve({
         content: unknownJobMessage(call.bash_id, ctx.session.jobs),
@@ -54,9 +74,9 @@ export const bashOutputTool = defineTool({
     }
     const text = cutMiddleOfSlice(read.text, bashOutputLimit, read.info.spill);
     parts.push(text === "" ? "(no new output)" : text.replace(/\n$/, ""));
-    if (read.lines && filter) {
+    if (read.lines && call.filter !== undefined) {
       parts.push(
-        `[filter ${String(filter)}: ${read.lines.matched} of ${read.lines.read} new lines matched]`,
+        `[filter ${String(new RegExp(call.filter))}: ${read.lines.matched} of ${read.lines.read} new lines matched]`,
       );
     }
     parts.push(`Status: ${describeJobStatus(read.info.status)}`);
