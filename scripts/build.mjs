@@ -1,7 +1,9 @@
 // Bundles the CLI into dist/ with esbuild. Code splitting keeps --version and the CLI proper
-// apart from the provider SDKs, which load only when a model call is made.
+// apart from the provider SDKs, which load only when a model call is made. The bash parser's
+// WebAssembly files are copied to dist/wasm/, where src/permissions/shell/parser.ts looks first.
 import { build } from "esbuild";
-import { chmod, readFile, rm } from "node:fs/promises";
+import { chmod, copyFile, mkdir, readFile, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
 
 const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
 await rm("dist", { recursive: true, force: true });
@@ -21,3 +23,13 @@ await build({
   logLevel: "warning",
 });
 await chmod("dist/cli.js", 0o755);
+
+const require = createRequire(import.meta.url);
+await mkdir("dist/wasm", { recursive: true });
+for (const specifier of [
+  "web-tree-sitter/tree-sitter.wasm",
+  "tree-sitter-bash/tree-sitter-bash.wasm",
+]) {
+  const from = require.resolve(specifier);
+  await copyFile(from, `dist/wasm/${from.split(/[\\/]/).pop()}`);
+}

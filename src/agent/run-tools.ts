@@ -4,10 +4,17 @@
 
 import type { AgentEvent } from "../core/events.ts";
 import type { ToolResultBlock, ToolUseBlock } from "../core/messages.ts";
-import { decide, type PermissionPolicy } from "../permissions/index.ts";
+import {
+  analyzeCommand,
+  createShellParser,
+  decide,
+  prepareQuery,
+  type PermissionPolicy,
+  type PermissionQuery,
+  type ShellParser,
+} from "../permissions/index.ts";
 import {
   describeInputError,
-  resolvePath,
   type Access,
   type Tool,
   type ToolOutput,
@@ -45,7 +52,15 @@ export interface ToolRunOptions {
 
 type Prepared =
   | { kind: "done"; result: ToolResultBlock }
-  | { kind: "run"; call: ToolUseBlock; tool: Tool; input: unknown };
+  | {
+      kind: "run";
+      call: ToolUseBlock;
+      tool: Tool;
+      input: unknown;
+      access: Access;
+      /** What the permission decision saw, to tell whether it still holds when the call runs. */
+      query: PermissionQuery;
+    };
 
 export const interruptedMessage = "Interrupted by the user: the tool call did not complete.";
 
@@ -62,9 +77,16 @@ export async function runToolCalls(
   const runnable = prepared.filter(
     (p): p is Extract<Prepared, { kind: "run" }> => p.kind === "run",
   );
+  // Every call was judged before any ran. Once a mutating call has run (a `cd`, a new symlink),
+  // a later call is judged again if what it would access now resolves differently.
+  let changed = false;
   for (const batch of batches(runnable)) {
-    const settled = await mapBounded(batch, options.maxConcurrency, (job) => execute(job, options));
+    const settled = await mapBounded(batch, options.maxConcurrency, async (job) => {
+      const refused = changed ? await recheck(job, options) : undefined;
+      return refused ?? execute(job, options);
+    });
     for (const result of settled) results.set(result.tool_use_id, result);
+    if (batch.some((job) => !job.tool.readOnly)) changed = true;
   }
   // Every call gets exactly one result, in the model's order.
   return calls.map((call) => results.get(call.id) ?? errorResult(call.id, interruptedMessage));
@@ -91,32 +113,37 @@ async function prepare(call: ToolUseBlock, options: ToolRunOptions): Promise<Pre
   if (!parsed.success) return done(describeInputError(call.name, parsed.error));
 
   const access = tool.describeAccess(parsed.data);
-  const decision = decide(options.policy, {
-    toolName: tool.name,
-    readOnly: tool.readOnly,
-    access,
-    outsideWorkspace: await reachesOutside(access, options.session),
-  });
+  const query = await queryFor(tool, access, options.session);
+  const refused = await authorize(call, tool, parsed.data, access, query, options);
+  return refused
+    ? { kind: "done", result: refused }
+    : { kind: "run", call, tool, input: parsed.data, access, query };
+}
+
+/** The decision, asking the front-end if it says so; an error result when the call may not run. */
+async function authorize(
+  call: ToolUseBlock,
+  tool: Tool,
+  input: unknown,
+  access: Access,
+  query: PermissionQuery,
+  options: ToolRunOptions,
+): Promise<ToolResultBlock | undefined> {
+  const decision = decide(options.policy, query);
   let denial: string | undefined;
   if (decision.behavior === "deny") {
     denial = `Permission to use ${tool.name} was denied: ${decision.reason}.`;
   } else if (decision.behavior === "ask") {
     const answer = options.askPermission
       ? await options.askPermission(
-          {
-            toolUseId: call.id,
-            toolName: tool.name,
-            input: parsed.data,
-            access,
-            reason: decision.reason,
-          },
+          { toolUseId: call.id, toolName: tool.name, input, access, reason: decision.reason },
           options.signal,
         )
       : ({
           behavior: "deny",
           message: `${decision.reason}, and no one was available to approve it`,
         } as const);
-    if (options.signal.aborted) return done(interruptedMessage);
+    if (options.signal.aborted) return errorResult(call.id, interruptedMessage);
     if (answer.behavior === "deny") {
       denial = `Permission to use ${tool.name} was denied: ${answer.message ?? "the user declined"}.`;
     }
@@ -129,9 +156,31 @@ async function prepare(call: ToolUseBlock, options: ToolRunOptions): Promise<Pre
       input: call.input,
       reason: denial,
     });
-    return done(denial);
+    return errorResult(call.id, denial);
   }
-  return { kind: "run", call, tool, input: parsed.data };
+  return undefined;
+}
+
+/** Judges a call again if what it accesses resolves differently now than when it was judged. */
+async function recheck(
+  job: Extract<Prepared, { kind: "run" }>,
+  options: ToolRunOptions,
+): Promise<ToolResultBlock | undefined> {
+  if (options.signal.aborted) return errorResult(job.call.id, interruptedMessage);
+  const query = await queryFor(job.tool, job.access, options.session);
+  if (JSON.stringify(query) === JSON.stringify(job.query)) return undefined;
+  return authorize(job.call, job.tool, job.input, job.access, query, options);
+}
+
+/** What the permission decision needs: paths resolved, a command analysed (see prepareQuery). */
+function queryFor(tool: Tool, access: Access, session: ToolSession): Promise<PermissionQuery> {
+  return prepareQuery(tool, access, {
+    workspace: session.workspace,
+    shellCwd: session.shell.cwd,
+    home: session.home,
+    platform: session.platform,
+    analyze: (command) => analyzeCommand(shellParser(session), command),
+  });
 }
 
 async function execute(
@@ -169,13 +218,9 @@ async function execute(
   };
 }
 
-/** Whether any path of a read or write resolves, symlinks followed, outside the workspace. */
-async function reachesOutside(access: Access, session: ToolSession): Promise<boolean> {
-  if (access.kind !== "read" && access.kind !== "write") return false;
-  const resolved = await Promise.all(
-    access.paths.map((path) => resolvePath(session.workspace, path)),
-  );
-  return resolved.some((r) => !r.inside);
+/** The session's shell parser, created by the first command (it loads its grammar on first use). */
+function shellParser(session: ToolSession): ShellParser {
+  return (session.shellParser.current ??= createShellParser());
 }
 
 /** Consecutive read-only calls form one concurrent batch; a mutating call runs alone. */

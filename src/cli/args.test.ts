@@ -43,6 +43,12 @@ describe("parseArgs", () => {
     expect(parseArgs(["--dangerously-skip-permissions"]).dangerouslySkipPermissions).toBe(true);
   });
 
+  it("reads --sandbox and --no-sandbox, off by default (the environment decides then)", () => {
+    expect(parseArgs([])).toMatchObject({ sandbox: false, noSandbox: false });
+    expect(parseArgs(["--sandbox"])).toMatchObject({ sandbox: true, noSandbox: false });
+    expect(parseArgs(["--no-sandbox"])).toMatchObject({ sandbox: false, noSandbox: true });
+  });
+
   it("names the flag and the expected values on bad input", () => {
     expect(() => parseArgs(["--output-format", "xml"])).toThrow(
       /--output-format: .*"text".*"json".*"stream-json".*got "xml"/s,

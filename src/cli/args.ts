@@ -28,6 +28,8 @@ interface RawArgs {
   verbose?: boolean;
   cwd?: string;
   includePartialMessages?: boolean;
+  sandbox?: boolean;
+  noSandbox?: boolean;
   help?: boolean;
   version?: boolean;
 }
@@ -50,6 +52,8 @@ const flags: Readonly<Record<string, FlagSpec>> = {
   "--verbose": { key: "verbose", arity: "flag" },
   "--cwd": { key: "cwd", arity: "one" },
   "--include-partial-messages": { key: "includePartialMessages", arity: "flag" },
+  "--sandbox": { key: "sandbox", arity: "flag" },
+  "--no-sandbox": { key: "noSandbox", arity: "flag" },
   "-h": { key: "help", arity: "flag" },
   "--help": { key: "help", arity: "flag" },
   "-v": { key: "version", arity: "flag" },
@@ -90,6 +94,8 @@ const argsSchema = z.object({
   verbose: z._default(z.boolean(), false),
   cwd: z.optional(z.string().check(z.minLength(1))),
   includePartialMessages: z._default(z.boolean(), false),
+  sandbox: z._default(z.boolean(), false),
+  noSandbox: z._default(z.boolean(), false),
   help: z._default(z.boolean(), false),
   version: z._default(z.boolean(), false),
 });
@@ -190,6 +196,9 @@ Options:
   --append-system-prompt <text>     Add to the system prompt
   --include-partial-messages        stream-json: also print stream_event lines as tokens arrive
   --cwd <dir>                       Work in this directory
+  --sandbox                         Require the sandbox for Bash (also CAIRN_SANDBOX=1); it is on
+                                    by default where bubblewrap (Linux) or Seatbelt (macOS) works
+  --no-sandbox                      Run Bash commands unsandboxed (also CAIRN_SANDBOX=0)
   --verbose                         Accepted for compatibility with claude -p
   -v, --version                     Print the version
   -h, --help                        Print this help

@@ -50,6 +50,7 @@ export async function runPrint(args: CliArgs, cwd: string, io: PrintIo): Promise
   let session: Session;
   try {
     session = await createSession(args, io.env, cwd, undefined);
+    if (session.sandboxWarning !== undefined) warn(session.sandboxWarning);
   } catch (error) {
     debug.log("setup failed", { error: errorMessage(error), stack: (error as Error).stack });
     // A setup failure still honours the output contract: scripts get a result object.

@@ -2,10 +2,17 @@
 // tools, permission policy and system prompt. Shared by every CLI front-end.
 
 import { realpath, stat } from "node:fs/promises";
+import { homedir } from "node:os";
 import { resolve } from "node:path";
 import { CairnError } from "../core/errors.ts";
 import { buildSystemPrompt, createAgent, type Agent, type AskPermission } from "../agent/index.ts";
-import { parseRule, splitRuleList, type PermissionPolicy } from "../permissions/index.ts";
+import {
+  createReadDenyFilter,
+  parseRule,
+  ruleNamesTool,
+  splitRuleList,
+  type PermissionPolicy,
+} from "../permissions/index.ts";
 import {
   createProvider,
   defaultRetryPolicy,
@@ -24,6 +31,7 @@ import {
   type Tool,
   type ToolSession,
 } from "../tools/index.ts";
+import { configureSandbox, createExecutor, sandboxWish } from "../sandbox/index.ts";
 import type { CliArgs } from "./args.ts";
 
 export interface Session {
@@ -37,6 +45,8 @@ export interface Session {
   toolSession: ToolSession;
   /** Which environment variable supplied the credential ("none" for keyless local servers). */
   apiKeySource: string;
+  /** One line for stderr when Bash runs without a sandbox because none is available. */
+  sandboxWarning?: string;
 }
 
 export async function resolveCwd(requested: string | undefined, base: string): Promise<string> {
@@ -53,22 +63,23 @@ export async function resolveCwd(requested: string | undefined, base: string): P
   return realpath(cwd);
 }
 
-export function buildPolicy(args: CliArgs): PermissionPolicy {
+/** The policy from the flags; `/path` patterns in CLI rules anchor at the workspace root. */
+export function buildPolicy(args: CliArgs, cwd: string): PermissionPolicy {
   const mode = args.dangerouslySkipPermissions
     ? "bypassPermissions"
     : (args.permissionMode ?? "default");
   return {
     mode,
-    allow: splitRuleList(args.allowedTools).map((r) => parseRule(r, "--allowedTools")),
+    allow: splitRuleList(args.allowedTools).map((r) => parseRule(r, "--allowedTools", cwd)),
     ask: [],
-    deny: splitRuleList(args.disallowedTools).map((r) => parseRule(r, "--disallowedTools")),
+    deny: splitRuleList(args.disallowedTools).map((r) => parseRule(r, "--disallowedTools", cwd)),
   };
 }
 
-/** A bare tool name in the deny list removes the tool from what the model is offered. */
+/** A bare tool name in the deny list removes the tools it names from what the model is offered. */
 function availableTools(all: readonly Tool[], policy: PermissionPolicy): Tool[] {
-  const removed = new Set(policy.deny.filter((r) => r.specifier === undefined).map((r) => r.tool));
-  return all.filter((t) => !removed.has(t.name));
+  const bare = policy.deny.filter((r) => r.specifier === undefined);
+  return all.filter((t) => !bare.some((rule) => ruleNamesTool(rule, t.name)));
 }
 
 export async function createSession(
@@ -77,7 +88,7 @@ export async function createSession(
   cwd: string,
   askPermission: AskPermission | undefined,
 ): Promise<Session> {
-  const policy = buildPolicy(args);
+  const policy = buildPolicy(args, cwd);
   const resolved = resolveModel(args.model, env);
   const provider = withRetries(await createProvider(resolved, env), retryPolicy(env));
   const tools = availableTools(
@@ -88,7 +99,25 @@ export async function createSession(
     policy,
   );
   const thinkingBudget = envInt(env, "MAX_THINKING_TOKENS", 0) || undefined;
-  const toolSession = createToolSession({ root: cwd, additionalDirs: [] });
+  const home = homedir();
+  const wish = sandboxWish(args, env);
+  // Probing bubblewrap runs it once (~10 ms); without the Bash tool there is nothing to confine.
+  const sandbox = tools.some((tool) => tool.name === "Bash")
+    ? await configureSandbox({ wish, platform: process.platform, env, network: "none" })
+    : { executor: createExecutor({ mode: "none" }) };
+  const toolSession = createToolSession(
+    { root: cwd, additionalDirs: [] },
+    {
+      readDeny: createReadDenyFilter(policy.deny, {
+        cwd,
+        home: await realpath(home).catch(() => home),
+        platform: process.platform,
+      }),
+      home,
+      platform: process.platform,
+      executor: sandbox.executor,
+    },
+  );
   const agent = createAgent({
     provider,
     model: { ...resolved.info, id: resolved.model },
@@ -115,6 +144,7 @@ export async function createSession(
     cwd,
     toolSession,
     apiKeySource: apiKeySource(resolved, env),
+    ...(sandbox.warning !== undefined ? { sandboxWarning: sandbox.warning } : {}),
   };
 }
 

@@ -24,11 +24,15 @@ export interface JobInfo {
 }
 
 export interface JobStartOptions {
+  /** The command as the model wrote it, for listings. */
   command: string;
   cwd: string;
   env: NodeJS.ProcessEnv;
-  /** The shell to run the command with (`<shell> -c <command>`). */
-  shell: string;
+  /** What to spawn: the shell running `command`, or the sandbox wrapping it (see src/sandbox). */
+  program: string;
+  args: readonly string[];
+  /** Called once the job's process has exited (the sandbox removes its placeholders); never rejects. */
+  release?: () => Promise<void>;
   /** A folder for the job's log file. */
   logDir: string;
 }
@@ -114,7 +118,7 @@ export function createJobRegistry(options: JobRegistryOptions = {}): JobRegistry
         spillAfter: 0,
         spillPath: join(start.logDir, `${id}.log`),
       });
-      const child = spawnInGroup(start.shell, ["-c", start.command], {
+      const child = spawnInGroup(start.program, start.args, {
         cwd: start.cwd,
         env: start.env,
         stdio: ["ignore", "pipe", "pipe"],
@@ -136,17 +140,18 @@ export function createJobRegistry(options: JobRegistryOptions = {}): JobRegistry
         stream?.setEncoding("utf8");
         stream?.on("data", (chunk: string) => output.append(chunk));
       }
+      const release = start.release ?? (() => Promise.resolve());
       child.on("error", (error) => {
         if (job.status.type === "running") job.status = { type: "failed", message: error.message };
         output.close();
-        settle();
+        void release().then(settle);
       });
       child.on("exit", (code, signal) => {
         job.status =
           signal !== null
             ? { type: "killed", signal, byKill: job.killRequested }
             : { type: "exited", code: code ?? 0 };
-        settle();
+        void release().then(settle);
       });
       child.on("close", () => output.close());
       return info(job);

@@ -6,6 +6,7 @@ import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import * as z from "zod/mini";
+import type { Prepared } from "../sandbox/index.ts";
 import { createOutputBuffer, cutMiddle } from "./output-buffer.ts";
 import { isWithin } from "./paths.ts";
 import { groupAlive, killGroup, spawnInGroup, type GroupKill } from "./process-group.ts";
@@ -67,16 +68,37 @@ export const bashTool = defineTool({
     const shell = await findShell(env);
     const notes: string[] = shell.note ? [shell.note] : [];
     const cwd = await usableCwd(ctx.session, notes);
+    const { workspace, executor } = ctx.session;
+    const script = call.run_in_background ? call.command : wrapCommand(call.command);
+    const spawn = await executor.prepare({
+      argv: [shell.path, "-c", script],
+      cwd,
+      env,
+      roots: [workspace.root, ...workspace.additionalDirs],
+      tempDir: await ctx.session.tempDir(),
+    });
+    if (spawn.type === "refused") return { content: spawn.message, isError: true };
+    const launch: Launch = { spawn, cwd, notes };
     if (call.run_in_background) {
-      return startInBackground(call, ctx, { shell: shell.path, env, cwd, notes });
+      try {
+        return await startInBackground(call, ctx, launch);
+      } catch (error) {
+        // The job never started, so it will not release what the sandbox set up for it.
+        await spawn.release();
+        throw error;
+      }
     }
-    return runInForeground(call, ctx, { shell: shell.path, env, cwd, notes });
+    try {
+      return await runInForeground(call, ctx, launch);
+    } finally {
+      await spawn.release();
+    }
   },
 });
 
 interface Launch {
-  shell: string;
-  env: NodeJS.ProcessEnv;
+  /** What to spawn: the shell, or the sandbox around it (ctx.session.executor). */
+  spawn: Extract<Prepared, { type: "ready" }>;
   cwd: string;
   /** Sentences for the model about what cairn did around the command. */
   notes: string[];
@@ -87,11 +109,14 @@ async function startInBackground(
   ctx: ToolContext,
   launch: Launch,
 ): Promise<ToolOutput> {
+  const { spawn } = launch;
   const job = ctx.session.jobs.start({
     command: call.command,
     cwd: launch.cwd,
-    env: launch.env,
-    shell: launch.shell,
+    env: spawn.env,
+    program: spawn.program,
+    args: spawn.args,
+    release: spawn.release,
     logDir: await ctx.session.tempDir(),
   });
   const lines = [
@@ -121,9 +146,10 @@ async function runInForeground(
     spillAfter: bashOutputLimit,
     spillPath: join(await ctx.session.tempDir(), `bash-${randomUUID().slice(0, 8)}.log`),
   });
-  const child = spawnInGroup(launch.shell, ["-c", wrapCommand(call.command)], {
+  const { spawn } = launch;
+  const child = spawnInGroup(spawn.program, spawn.args, {
     cwd: launch.cwd,
-    env: launch.env,
+    env: spawn.env,
     // fd 3 is where the wrapper reports the final working directory.
     stdio: ["ignore", "pipe", "pipe", "pipe"],
   });
@@ -162,7 +188,8 @@ async function runInForeground(
   let leftoversStopped = false;
   if (killing) {
     await killing;
-  } else if (child.pid !== undefined && ending.type === "exit") {
+  } else if (child.pid !== undefined && ending.type === "exit" && !spawn.contained) {
+    // (Contained: the sandbox's pid namespace ended with it and took any leftovers along.)
     // Output still flowing, or a process started with `&` holding the pipes: give it a moment.
     await within(closed, 250);
     if (await groupAlive(child.pid)) {
@@ -179,7 +206,7 @@ async function runInForeground(
 
   if (ending.type === "spawn-error") {
     return {
-      content: `Could not start ${launch.shell} in ${launch.cwd}: ${ending.message}`,
+      content: `Could not start ${spawn.program} in ${launch.cwd}: ${ending.message}`,
       isError: true,
     };
   }
@@ -201,6 +228,10 @@ async function runInForeground(
     spill: output.spill,
   });
   const body = shown === "" ? "(no output)\n" : shown.endsWith("\n") ? shown : `${shown}\n`;
+  if (stopReason === undefined) {
+    const blocked = spawn.explain(shown, ending.signal === null ? ending.code : null);
+    if (blocked) notes.push(blocked);
+  }
   const status = describeEnding(ending, stopReason, timeoutMs);
   return {
     content: [body, status, ...notes].join("\n"),

@@ -30,6 +30,8 @@ export interface GlobSearch {
   ignoreBoundary?: string;
   /** Matches collected at most (default 100,000). */
   limit?: number;
+  /** Files left out whatever the pattern says (absolute path): what a Read deny rule covers. */
+  exclude?: (absolute: string) => boolean;
 }
 
 export interface GlobMatch {
@@ -52,7 +54,10 @@ export interface GlobResult {
 export async function globFiles(search: GlobSearch): Promise<GlobResult> {
   const { root: folder, glob } = splitPattern(search.root, search.pattern);
   const limit = search.limit ?? COLLECTED;
-  const matches = picomatch(glob, { dot: true });
+  const pattern = picomatch(glob, { dot: true });
+  const exclude = search.exclude;
+  const prefix = folder.endsWith(sep) ? folder : folder + sep;
+  const matches = exclude ? (path: string) => pattern(path) && !exclude(prefix + path) : pattern;
   let found: GlobMatch[] | undefined;
   if (search.ripgrep) {
     found = await listWithRipgrep(search.ripgrep, folder, glob, search.signal, matches, limit + 1);
@@ -220,6 +225,7 @@ export const globTool = defineTool({
       signal: ctx.signal,
       ripgrep: findRipgrep(process.env),
       ignoreBoundary: workspace.root,
+      exclude: ctx.session.readDeny.covers,
     });
     const shown = result.matches
       .slice(0, SHOWN)

@@ -3,7 +3,7 @@
 
 import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
-import { basename, join, relative } from "node:path";
+import { basename, join, relative, sep } from "node:path";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import picomatch from "picomatch";
 import { walkFiles } from "./file-walk.ts";
@@ -178,11 +178,13 @@ export async function searchWithJs(search: GrepSearch, signal: AbortSignal): Pro
   try {
     const info = await stat(search.target);
     if (!info.isDirectory()) {
-      // An explicit file is searched whatever the filters say, binary or not, as rg does.
-      consider(search.target, true);
+      // An explicit file is searched whatever the filters say, binary or not, as rg does; only
+      // a Read deny rule keeps it out.
+      if (search.exclude?.(search.target) !== true) consider(search.target, true);
       return { type: "done", files, incomplete, warnings };
     }
     const prefix = globPrefix(search.root, search.target);
+    const targetPrefix = search.target.endsWith(sep) ? search.target : search.target + sep;
     const candidates: string[] = [];
     // The filter sees each file the walk keeps, before the walker would stat it. Collecting the
     // paths here and answering false skips that stat: reading the file gives its size and mtime
@@ -190,7 +192,8 @@ export async function searchWithJs(search: GrepSearch, signal: AbortSignal): Pro
     const collect = (path: string): boolean => {
       if (
         (typeMatches === undefined || typeMatches(basename(path))) &&
-        (overrides === undefined || overrides.allows(prefix, path))
+        (overrides === undefined || overrides.allows(prefix, path)) &&
+        (search.exclude === undefined || !search.exclude(targetPrefix + path))
       ) {
         candidates.push(path);
       }

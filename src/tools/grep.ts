@@ -7,8 +7,9 @@ import * as z from "zod/mini";
 import { fsErrorMessage, isErrnoCode } from "./fs-errors.ts";
 import { searchWithJs } from "./grep-fallback.ts";
 import { missingPathMessage } from "./path-suggestions.ts";
-import { isWithin, resolvePath, type Workspace } from "./paths.ts";
+import { isWithin, resolvePath } from "./paths.ts";
 import { findRipgrep, runRipgrep } from "./ripgrep.ts";
+import type { ToolSession } from "./session.ts";
 import { defineTool, type Tool, type ToolOutput } from "./tool.ts";
 
 export type GrepMode = "content" | "files_with_matches" | "count";
@@ -30,6 +31,10 @@ export interface GrepSearch {
   after: number;
   /** Content mode: stop once this many lines are collected (the result is then incomplete). */
   maxLines: number;
+  /** Files never searched (absolute path): what a Read deny rule covers. */
+  exclude?: (absolute: string) => boolean;
+  /** ripgrep arguments excluding the same files, where the rules translate (`--glob !…`). */
+  excludeArgs?: string[];
 }
 
 export interface GrepLine {
@@ -119,7 +124,7 @@ export function createGrepTool(options: GrepToolOptions = {}): Tool {
     input,
     readOnly: true,
     describeAccess: (args) => ({ kind: "read", paths: [args.path ?? "."] }),
-    run: (args, ctx) => runGrep(args, ctx.session.workspace, ctx.cwd, ctx.signal, locate),
+    run: (args, ctx) => runGrep(args, ctx.session, ctx.cwd, ctx.signal, locate),
   });
 }
 
@@ -127,12 +132,13 @@ export const grepTool = createGrepTool();
 
 async function runGrep(
   args: GrepInput,
-  workspace: Workspace,
+  session: ToolSession,
   cwd: string,
   signal: AbortSignal,
   locate: () => string | undefined,
 ): Promise<ToolOutput> {
   if (signal.aborted) return failure("The search was cancelled.");
+  const { workspace, readDeny } = session;
   const target = await resolvePath(workspace, args.path ?? ".", cwd);
   try {
     const info = await stat(target.real);
@@ -163,6 +169,8 @@ async function runGrep(
     before: args["-B"] ?? args["-C"] ?? 0,
     after: args["-A"] ?? args["-C"] ?? 0,
     maxLines: MAX_COLLECTED_LINES,
+    exclude: readDeny.covers,
+    excludeArgs: readDeny.ripgrepArgs(workspace.root),
   };
 
   let backend: GrepDisplay["backend"] = "js";
@@ -179,6 +187,8 @@ async function runGrep(
   if (signal.aborted) return failure("The search was cancelled.");
 
   if (outcome.type === "error") return failure(errorMessage(outcome, args));
+  // Whatever the backend did, a file a Read deny rule covers never reaches the model.
+  outcome = { ...outcome, files: outcome.files.filter((file) => !readDeny.covers(file.path)) };
 
   const display: GrepDisplay = { type: "grep", mode, backend, files: outcome.files.length };
   if (outcome.files.length === 0) {

@@ -5,6 +5,6 @@ export { testTools } from "./test-tools.ts";
 export { builtinTools, editStyleFor } from "./builtin.ts";
 export type { EditStyle } from "./builtin.ts";
 export { createToolSession } from "./session.ts";
-export type { ToolSession } from "./session.ts";
+export type { ReadDenyFilter, ToolSession, ToolSessionOptions } from "./session.ts";
 export { isWithin, resolvePath } from "./paths.ts";
 export type { ResolvedPath, Workspace } from "./paths.ts";

@@ -57,7 +57,10 @@ export const lsTool = defineTool({
       return { isError: true, content: await missingPathMessage(folder.absolute, folder.display) };
     }
     const leaveOut = picomatch(input.ignore ?? [], { dot: true });
-    const skip = (path: string, name: string) => leaveOut(name) || leaveOut(path);
+    const denied = ctx.session.readDeny.covers;
+    // What a Read deny rule covers is not listed at all: its name can be a secret too.
+    const skip = (path: string, name: string) =>
+      leaveOut(name) || leaveOut(path) || denied(join(folder.real, path));
     const scope = await ignoreScope(folder.real, ctx.session.workspace.root);
     const top = await entriesOf(folder.real, "", scope, skip);
     const lines: string[] = [`${folder.display === "." ? "." : folder.display}/`];

@@ -56,6 +56,8 @@ export function ripgrepArgs(search: GrepSearch): string[] {
   if (search.glob !== undefined) args.push("--glob", search.glob);
   // After the user's glob, so that a glob like "*" cannot bring .git back (the last glob wins).
   args.push("--glob", "!.git");
+  // Last, so that no glob of the call can bring back what a Read deny rule covers.
+  if (search.excludeArgs) args.push(...search.excludeArgs);
   switch (search.mode) {
     case "files_with_matches":
       args.push("--files-with-matches", "--null");

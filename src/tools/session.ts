@@ -1,9 +1,12 @@
 // Per-session state the tools share: the file-read ledger, Bash's working directory, background
-// jobs and a private temp folder. Created by the agent, passed to tools in their context.
+// jobs, a private temp folder, what searches leave out and the shell parser the permission check
+// uses. Created by the agent, passed to tools in their context.
 
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
+import type { ShellParser } from "../permissions/index.ts";
+import { createExecutor, type Executor } from "../sandbox/index.ts";
 import { createJobRegistry, type JobRegistry } from "./background-jobs.ts";
 import { createFileLedger, type FileLedger } from "./file-ledger.ts";
 import type { Workspace } from "./paths.ts";
@@ -17,12 +20,47 @@ export interface ToolSession {
   readonly jobs: JobRegistry;
   /** TodoWrite's task list, replaced whole on each call. */
   readonly todos: { items: Todo[] };
+  /** What Glob, Grep and LS leave out: files a Read deny rule covers. */
+  readonly readDeny: ReadDenyFilter;
+  /** The shell parser for permission checks: one per session, created by the first Bash call. */
+  readonly shellParser: { current?: ShellParser };
+  /** The user's home folder and the platform, as path rules and protected paths judge them. */
+  readonly home: string;
+  readonly platform: NodeJS.Platform;
+  /** How Bash commands are run: plain, or inside the sandbox (src/sandbox). */
+  readonly executor: Executor;
   /** A private folder for spilled outputs, created on first use and removed on dispose. */
   tempDir(): Promise<string>;
   dispose(): Promise<void>;
 }
 
-export function createToolSession(workspace: Workspace): ToolSession {
+/** Files a search must leave out (built from the Read deny rules by the permissions module). */
+export interface ReadDenyFilter {
+  /** Whether a Read deny rule covers this absolute path (or a folder above it). */
+  readonly covers: (path: string) => boolean;
+  /**
+   * ripgrep arguments that exclude what the rules cover from a search run in `root`, for the
+   * patterns that translate exactly; results are filtered with `covers` as well.
+   */
+  readonly ripgrepArgs: (root: string) => string[];
+}
+
+export interface ToolSessionOptions {
+  /** Default: nothing is left out. */
+  readDeny?: ReadDenyFilter;
+  /** Default: the current user's. */
+  home?: string;
+  platform?: NodeJS.Platform;
+  /** Default: commands run without a sandbox. */
+  executor?: Executor;
+}
+
+const nothingDenied: ReadDenyFilter = { covers: () => false, ripgrepArgs: () => [] };
+
+export function createToolSession(
+  workspace: Workspace,
+  options: ToolSessionOptions = {},
+): ToolSession {
   let temp: Promise<string> | undefined;
   const jobs = createJobRegistry();
   return {
@@ -30,6 +68,11 @@ export function createToolSession(workspace: Workspace): ToolSession {
     files: createFileLedger(),
     shell: { cwd: workspace.root },
     todos: { items: [] },
+    readDeny: options.readDeny ?? nothingDenied,
+    shellParser: {},
+    home: options.home ?? homedir(),
+    platform: options.platform ?? process.platform,
+    executor: options.executor ?? createExecutor({ mode: "none" }),
     jobs,
     tempDir: () => (temp ??= mkdtemp(join(tmpdir(), "cairn-"))),
     async dispose() {

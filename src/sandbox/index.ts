@@ -1,0 +1,25 @@
+// Public face of the sandbox module: confines what a Bash command can write and reach (bubblewrap
+// on Linux, Seatbelt on macOS). Permissions decide intent; this limits damage. Both must hold.
+export { configureSandbox, sandboxWish } from "./configure.ts";
+export type { ConfigureOptions, SandboxSetup, SandboxWish } from "./configure.ts";
+export { createExecutor } from "./executor.ts";
+export type {
+  ExecRequest,
+  Executor,
+  ExecutorOptions,
+  Prepared,
+  SandboxOptions,
+} from "./executor.ts";
+export { bubblewrapInstallHint, bwrapArgs, detectBubblewrap } from "./bwrap.ts";
+export type { BubblewrapProbe } from "./bwrap.ts";
+export { seatbeltArgs, seatbeltProfile } from "./seatbelt.ts";
+export { sandboxDenialNote, sandboxNotePrefix } from "./denial.ts";
+export { hostPathsToHide, probeSandboxPolicy } from "./probe.ts";
+export { isWritable } from "./policy.ts";
+export type {
+  HiddenPath,
+  ProtectedPath,
+  ProtectedState,
+  SandboxNetwork,
+  SandboxPolicy,
+} from "./policy.ts";

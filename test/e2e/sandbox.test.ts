@@ -1,0 +1,118 @@
+// The Bash sandbox through the CLI: on by default where bubblewrap works, off with --no-sandbox,
+// a warning when bubblewrap is missing, and no unsandboxed command when --sandbox cannot be met.
+
+import { randomUUID } from "node:crypto";
+import { lstat, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { detectBubblewrap } from "../../src/sandbox/index.ts";
+import { startFakeLlm, type FakeLlm } from "../fake-llm/index.ts";
+import type { ScriptedBlock } from "../fake-llm/scenario.ts";
+import { jsonLines, runCli, tempDir } from "./run-cli.ts";
+import { toolOutputs, wireSetup } from "./wires.ts";
+
+const bwrap = await detectBubblewrap(process.env);
+const usable = process.platform === "linux" && bwrap.type === "ready";
+
+let server: FakeLlm;
+beforeAll(async () => {
+  server = await startFakeLlm({ scenario: { turns: [] } });
+});
+afterAll(async () => {
+  await server.close();
+});
+
+const bashTurn = (command: string): { blocks: ScriptedBlock[] } => ({
+  blocks: [{ type: "tool_use", name: "Bash", input: { command } }],
+});
+
+/** Runs one Bash call through the CLI and returns what the model got back, and the run. */
+async function runBash(command: string, extra: string[] = [], env: Record<string, string> = {}) {
+  const dir = await tempDir("cairn-e2e-sandbox-");
+  server.setScenario({ turns: [bashTurn(command), { blocks: [{ type: "text", text: "done" }] }] });
+  server.requests.length = 0;
+  const setup = wireSetup("anthropic", server.url);
+  const run = await runCli(
+    [
+      "-p",
+      "go",
+      "--model",
+      setup.model,
+      "--output-format",
+      "json",
+      ...extra,
+      "--allowedTools",
+      "Bash",
+    ],
+    { cwd: dir, env: { ...setup.env, ...env } },
+  );
+  const outputs = toolOutputs("anthropic", server.requests.at(-1)?.body);
+  return { dir, run, output: outputs[0]?.[1] ?? "" };
+}
+
+async function exists(path: string): Promise<boolean> {
+  return (await lstat(path).catch(() => undefined)) !== undefined;
+}
+
+describe.skipIf(!usable)("the sandbox through the CLI (bubblewrap works here)", () => {
+  it("confines Bash by default: the workspace is writable, the system is not", async () => {
+    const outside = join("/etc", `cairn-e2e-${randomUUID()}`);
+    try {
+      const { dir, run, output } = await runBash(`echo ok > inside.txt; touch ${outside}`);
+      expect(run.code).toBe(0);
+      expect(run.stderr).not.toContain("without a sandbox");
+      expect(output).toContain("Read-only file system");
+      expect(output).toContain("blocked by the sandbox");
+      expect(await exists(join(dir, "inside.txt"))).toBe(true);
+      expect(await exists(outside)).toBe(false);
+    } finally {
+      await rm(outside, { force: true });
+    }
+  });
+
+  it("runs Bash unconfined with --no-sandbox (the host's /tmp is visible again)", async () => {
+    const marker = join(tmpdir(), `cairn-e2e-host-${randomUUID()}`);
+    await writeFile(marker, "");
+    try {
+      expect((await runBash(`ls ${marker}`)).output).toContain("No such file or directory");
+      expect((await runBash(`ls ${marker}`, ["--no-sandbox"])).output).toContain(
+        `${marker}\n\nExit code 0`,
+      );
+      expect((await runBash(`ls ${marker}`, [], { CAIRN_SANDBOX: "0" })).output).toContain(
+        `${marker}\n\nExit code 0`,
+      );
+    } finally {
+      await rm(marker, { force: true });
+    }
+  });
+});
+
+describe.skipIf(process.platform !== "linux")(
+  "the sandbox through the CLI without bubblewrap",
+  () => {
+    // No bwrap on this PATH; bash itself is found at /bin/bash.
+    const noBwrap = { PATH: "/nonexistent" };
+
+    it("warns once on stderr and runs commands unsandboxed", async () => {
+      const { run, output } = await runBash("echo ran", [], noBwrap);
+      expect(run.stderr).toContain(
+        "cairn: bubblewrap not found: commands run without a sandbox; install it with `apt-get install bubblewrap`",
+      );
+      expect(output).toBe("ran\n\nExit code 0");
+      expect(jsonLines(run.stdout)[0]?.type).toBe("result");
+    });
+
+    it("does not run a command unsandboxed when --sandbox was asked for", async () => {
+      const { dir, run, output } = await runBash("echo ran > made-it", ["--sandbox"], noBwrap);
+      expect(run.stderr).not.toContain("without a sandbox");
+      expect(await exists(join(dir, "made-it"))).toBe(false);
+      // Either the permission layer asked (so print mode denied), or the tool refused with advice.
+      const denied = (jsonLines(run.stdout)[0]?.permission_denials ?? []) as unknown[];
+      if (denied.length === 0) {
+        expect(output).toContain("the sandbox is required");
+        expect(output).toContain("apt-get install bubblewrap");
+      }
+    });
+  },
+);
