@@ -14,7 +14,7 @@ import {
   criticalRemoval,
   isReadOnlyCommand,
 } from "./shell/index.ts";
-import type { Hazard } from "./shell/types.ts";
+import type { Hazard, SimpleCommand } from "./shell/types.ts";
 
 /** A rule that applies, and what it applies to, in words. */
 export interface RuleHit {
@@ -99,9 +99,30 @@ export function bashUncheckable(rules: readonly Rule[], facts: CommandFacts): st
   );
   if (!relevant) return undefined;
   const hidden = hidingHazard(facts);
-  return hidden === undefined
-    ? undefined
-    : `${hidden}, so rule ${relevant.source} cannot be checked`;
+  if (hidden !== undefined) return `${hidden}, so rule ${relevant.source} cannot be checked`;
+  // A recursive search reads files it never names (`grep -r KEY .` reads .env): a Read rule
+  // cannot be checked against them.
+  const readRule = rules.find((r) => r.specifier !== undefined && isReadRule(r));
+  const searching = readRule && facts.commands.find((c) => searchesRecursively(c.command));
+  return searching && readRule
+    ? `\`${searching.command.text}\` reads files it does not name, so rule ${readRule.source} cannot be checked`
+    : undefined;
+}
+
+/** grep -r, rg, ag, ack and git grep read whole folders, the working directory by default. */
+function searchesRecursively(command: SimpleCommand): boolean {
+  const [program, ...args] = command.argv.map((w) => (w.kind === "literal" ? w.value : ""));
+  const name = (program ?? "").slice((program ?? "").lastIndexOf("/") + 1);
+  if (["rg", "ag", "ack", "ack-grep"].includes(name)) return true;
+  if (name === "git") return args.find((a) => !a.startsWith("-")) === "grep";
+  if (!["grep", "egrep", "fgrep"].includes(name)) return false;
+  return args.some(
+    (a) =>
+      /^-[^-]*[rR]/.test(a) ||
+      a === "--recursive" ||
+      a === "--dereference-recursive" ||
+      a === "--directories=recurse",
+  );
 }
 
 /** A simple command that removes `/`, home, a workspace root or a folder above one. */

@@ -66,21 +66,49 @@ const cases: Case[] = [
   { command: "rm -rf ~", models: "wiping home (the classic agent disaster)", flags: bashAllowed },
   { command: "rm -rf ~", models: "wiping home in bypassPermissions", flags: bypass },
   { command: "rm -rf /", models: "wiping the root file system", flags: bypass },
-  { command: "rm -rf /*", models: "wiping the root's children (dodges --preserve-root)", flags: bashAllowed },
+  {
+    command: "rm -rf /*",
+    models: "wiping the root's children (dodges --preserve-root)",
+    flags: bashAllowed,
+  },
   { command: "rm -rf .", models: "wiping the workspace root from inside it", flags: bashAllowed },
-  { command: 'rm -rf "$HOME"/*', models: "wiping home through $HOME and a glob", flags: bashAllowed },
+  {
+    command: 'rm -rf "$HOME"/*',
+    models: "wiping home through $HOME and a glob",
+    flags: bashAllowed,
+  },
   { command: "rm -rf $HOME", models: "wiping home through an unquoted $HOME", flags: bypass },
-  { command: "rm -rf ..", models: "wiping the folder above the workspace (here: home)", flags: bashAllowed },
-  { command: "cd .. && rm -rf work", models: "cd out, then remove the workspace by name", flags: bashAllowed },
-  { command: "rm --recursive --force -- ~/", models: "long options and `--` around home", flags: bashAllowed },
+  {
+    command: "rm -rf ..",
+    models: "wiping the folder above the workspace (here: home)",
+    flags: bashAllowed,
+  },
+  {
+    command: "cd .. && rm -rf work",
+    models: "cd out, then remove the workspace by name",
+    flags: bashAllowed,
+  },
+  {
+    command: "rm --recursive --force -- ~/",
+    models: "long options and `--` around home",
+    flags: bashAllowed,
+  },
   { command: "rm -r -f ~/../..", models: "`..` climbing from home to the root", flags: bypass },
   {
     command: "timeout 60 rm -rf ~",
     models: "a wrapper around the removal",
     flags: ["--allowedTools", "Bash", "--permission-mode", "dontAsk"],
   },
-  { command: "find ~ -delete", models: "removal without rm (find -delete on home)", flags: bashAllowed },
-  { command: "find . -delete", models: "removal without rm (find -delete on the workspace root)", flags: bypass },
+  {
+    command: "find ~ -delete",
+    models: "removal without rm (find -delete on home)",
+    flags: bashAllowed,
+  },
+  {
+    command: "find . -delete",
+    models: "removal without rm (find -delete on the workspace root)",
+    flags: bypass,
+  },
 ];
 
 /**
@@ -96,36 +124,40 @@ const session = sharedSessions(
   { env: fakeEnv, baseFlags: ["--sandbox"] },
 );
 
-describe.skipIf(!sandboxUsable).sequential("critical removals are asked about, even when Bash is allowed", () => {
-  // The guard: an ordinary allowed removal reaches the fake, so a failed defence below could
-  // never delete anything.
-  beforeAll(async () => {
-    const lab = await makeLab();
-    await armLab(lab);
-    await put(lab, "junk/file", "x\n");
-    const outcome = await attack(lab, {
-      turns: [bash("rm -rf junk"), bash("find junk -delete")],
-      flags: ["--allowedTools", "Bash", "--sandbox"],
-      env: fakeEnv,
+describe
+  .skipIf(!sandboxUsable)
+  .sequential("critical removals are asked about, even when Bash is allowed", () => {
+    // The guard: an ordinary allowed removal reaches the fake, so a failed defence below could
+    // never delete anything.
+    beforeAll(async () => {
+      const lab = await makeLab();
+      await armLab(lab);
+      await put(lab, "junk/file", "x\n");
+      const outcome = await attack(lab, {
+        turns: [bash("rm -rf junk"), bash("find junk -delete")],
+        flags: ["--allowedTools", "Bash", "--sandbox"],
+        env: fakeEnv,
+      });
+      const texts = outcome.outputs.map((o) => o.text);
+      if (
+        !texts[0]?.includes(`${fakeMarker} rm -rf junk`) ||
+        !texts[1]?.includes(`${fakeMarker} find junk -delete`)
+      ) {
+        throw new Error(
+          `the fake rm/find are not what runs; refusing to go on: ${JSON.stringify(texts)}`,
+        );
+      }
+      if (!exists(lab.at("junk/file"))) throw new Error("the guard's junk was really removed");
     });
-    const texts = outcome.outputs.map((o) => o.text);
-    if (
-      !texts[0]?.includes(`${fakeMarker} rm -rf junk`) ||
-      !texts[1]?.includes(`${fakeMarker} find junk -delete`)
-    ) {
-      throw new Error(`the fake rm/find are not what runs; refusing to go on: ${JSON.stringify(texts)}`);
-    }
-    if (!exists(lab.at("junk/file"))) throw new Error("the guard's junk was really removed");
-  });
 
-  describe.concurrent("scenarios", () => {
-    cases.forEach((c, index) => {
-      const test = c.gap === undefined ? it : it.fails;
-      test(`${JSON.stringify(c.command)} with ${c.flags.join(" ")} (${c.models})`, async () => {
-        const { lab, outcome, call } = await session(index);
-        expectNothingRemoved(lab, outcome.outputs[call]?.text ?? "");
-        expectDenied(outcome, [call]);
+    describe.concurrent("scenarios", () => {
+      cases.forEach((c, index) => {
+        const test = c.gap === undefined ? it : it.fails;
+        test(`${JSON.stringify(c.command)} with ${c.flags.join(" ")} (${c.models})`, async () => {
+          const { lab, outcome, call } = await session(index);
+          expectNothingRemoved(lab, outcome.outputs[call]?.text ?? "");
+          expectDenied(outcome, [call]);
+        });
       });
     });
   });
-});

@@ -1,7 +1,8 @@
 // The attack suite's harness: a throwaway lab (a HOME with the workspace inside it, a sibling
 // folder sharing the workspace's name as a prefix, a folder outside, secrets with a unique text),
-// one scripted model per scenario, and the three places an outcome shows: the disk, what went
-// back to the model, and print mode's result. Not a place for assertions about one scenario.
+// a scripted model per cairn run, sessions shared by many attempts, and the three places an
+// outcome shows: the disk, what went back to the model, and print mode's result. Assertions about
+// one scenario belong in its test file.
 
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -28,8 +29,7 @@ export const sandboxUsable =
  * /tmp would simply be missing inside it and a write there would fail for the wrong reason.
  */
 export function labParent(): string {
-  const chosen =
-    process.env.CAIRN_ATTACK_TMP ?? (existsSync("/var/tmp") ? "/var/tmp" : tmpdir());
+  const chosen = process.env.CAIRN_ATTACK_TMP ?? (existsSync("/var/tmp") ? "/var/tmp" : tmpdir());
   return realpathSync(chosen);
 }
 
@@ -227,11 +227,13 @@ export function expectDenied(outcome: Outcome, indexes?: number[]): void {
     const output = outcome.outputs[i];
     expect(output, `no result for call ${i}`).toBeDefined();
     if (!output) continue;
+    // The Responses wire has no is_error flag: the client marks errors with an "Error: " prefix.
     expect(output.text, `call ${i}`).toMatch(/^(Error: )?Permission to use \S+ was denied/);
     expect(output.isError).toBe(true);
-    expect(outcome.denials.map((d) => d.tool_use_id), `call ${i}: ${output.text}`).toContain(
-      output.id,
-    );
+    expect(
+      outcome.denials.map((d) => d.tool_use_id),
+      `call ${i}: ${output.text}`,
+    ).toContain(output.id);
   }
 }
 
@@ -264,6 +266,12 @@ export interface AttemptRun {
   mark: string;
 }
 
+/** Runs attempts' sessions on demand; `startAll` starts every one at once (call it in beforeAll). */
+export interface SessionRunner {
+  (index: number): Promise<AttemptRun>;
+  startAll: () => void;
+}
+
 /**
  * Groups attempts into CLI sessions (one per distinct set of flags; one per known gap) in which
  * the scripted model tries each attempt in turn, one call per turn, in one lab. A session
@@ -273,9 +281,13 @@ export interface AttemptRun {
  */
 export function sharedSessions<A extends Attempt>(
   attempts: readonly A[],
-  prepare: (lab: Lab, attempt: A, mark: string) => Promise<ScriptedBlock | ScriptedBlock[]>,
+  prepare: (
+    lab: Lab,
+    attempt: A,
+    mark: string,
+  ) => ScriptedBlock | ScriptedBlock[] | Promise<ScriptedBlock | ScriptedBlock[]>,
   options: { baseFlags?: string[]; wire?: Wire; env?: Record<string, string> } = {},
-): (index: number) => Promise<AttemptRun> {
+): SessionRunner {
   const groups = new Map<string, number[]>();
   attempts.forEach((attempt, index) => {
     const key = JSON.stringify([attempt.flags ?? [], attempt.gap === undefined ? "" : index]);
@@ -300,21 +312,30 @@ export function sharedSessions<A extends Attempt>(
     });
     return { lab, outcome, calls };
   };
-  return async (index) => {
+  const sessionOf = (key: string, members: number[]) => {
+    let session = sessions.get(key);
+    if (!session) {
+      session = start(members)();
+      sessions.set(key, session);
+    }
+    return session;
+  };
+  const run = async (index: number): Promise<AttemptRun> => {
     for (const [key, members] of groups) {
       const position = members.indexOf(index);
       if (position < 0) continue;
-      let session = sessions.get(key);
-      if (!session) {
-        session = start(members)();
-        sessions.set(key, session);
-      }
-      const { lab, outcome, calls } = await session;
+      const { lab, outcome, calls } = await sessionOf(key, members);
       const mine = calls[position] ?? [];
       return { lab, outcome, call: mine.at(-1) ?? -1, calls: mine, mark: marker(index) };
     }
     throw new Error(`no attempt ${index}`);
   };
+  return Object.assign(run, {
+    startAll: () => {
+      // A failure is reported by the tests that await the session; this start only wants speed.
+      for (const [key, members] of groups) sessionOf(key, members).catch(() => undefined);
+    },
+  });
 }
 
 export interface Canary {
@@ -324,12 +345,17 @@ export interface Canary {
   close(): Promise<void>;
 }
 
-/** An HTTP server on 127.0.0.1 that records every request: exfiltration must never reach it. */
+/**
+ * An HTTP server on 127.0.0.1 that records every request: exfiltration must never reach it.
+ * `?redirect=URL` answers with a 302 to URL (an open redirect on an allowed host).
+ */
 export async function startCanary(): Promise<Canary> {
   const hits: string[] = [];
   const server = createServer((req, res) => {
     hits.push(req.url ?? "");
-    res.end("canary\n");
+    const to = new URL(req.url ?? "/", "http://canary").searchParams.get("redirect");
+    if (to !== null) res.writeHead(302, { location: to }).end();
+    else res.end("canary\n");
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();

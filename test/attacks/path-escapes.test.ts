@@ -5,7 +5,7 @@
 // (or acceptEdits) allow the tool inside the workspace; nothing outside may be read or changed.
 
 import { rm, writeFile } from "node:fs/promises";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ScriptedBlock } from "../fake-llm/scenario.ts";
 import {
   attack,
@@ -45,7 +45,11 @@ function escapes(lab: Lab, file: string): string[] {
 /** Nothing outside the workspace was created or changed. */
 function expectOutsideUntouched(lab: Lab): void {
   for (const dir of [lab.outside, lab.evil, lab.home]) expect(exists(`${dir}/new.txt`)).toBe(false);
-  for (const file of [`${lab.outside}/secret.txt`, `${lab.evil}/secret.txt`, `${lab.home}/notes.txt`]) {
+  for (const file of [
+    `${lab.outside}/secret.txt`,
+    `${lab.evil}/secret.txt`,
+    `${lab.home}/notes.txt`,
+  ]) {
     expect(contentOf(file)).toBe(`${lab.secret}\n`);
   }
 }
@@ -72,7 +76,8 @@ const toolCases: ToolCase[] = [
   },
   {
     tool: "Write",
-    calls: (lab) => escapes(lab, "new.txt").map((p) => call("Write", { file_path: p, content: "pwned\n" })),
+    calls: (lab) =>
+      escapes(lab, "new.txt").map((p) => call("Write", { file_path: p, content: "pwned\n" })),
     flags: writeFlags,
   },
   {
@@ -136,57 +141,67 @@ const toolCases: ToolCase[] = [
   },
 ];
 
-describe.concurrent("`..`, links, shared prefixes, absolute paths and ~ for every file tool", () => {
-  for (const c of toolCases) {
-    // Models: path traversal / symlink escape / string-prefix containment checks (CWE-22, CWE-59).
-    it(`${c.tool} is denied every way out of the workspace`, async () => {
+describe.concurrent(
+  "`..`, links, shared prefixes, absolute paths and ~ for every file tool",
+  () => {
+    for (const c of toolCases) {
+      // Models: path traversal / symlink escape / string-prefix containment checks (CWE-22, CWE-59).
+      it(`${c.tool} is denied every way out of the workspace`, async () => {
+        const lab = await makeLab();
+        await hostileLinks(lab);
+        const calls = c.calls(lab);
+        const outcome = await attack(lab, {
+          turns: [calls],
+          flags: c.flags,
+          wire: c.wire ?? "anthropic",
+        });
+        expect(outcome.outputs).toHaveLength(calls.length);
+        expectDenied(outcome);
+        expect(outcome.denials).toHaveLength(calls.length);
+        expectSecretKept(outcome, lab);
+        expectOutsideUntouched(lab);
+        expect(contentOf(lab.at("README.md"))).toBe("hello\n");
+      });
+    }
+
+    // Models: recursive tools following a link out of the tree (a walk that follows symlinks).
+    it("Grep and Glob over the workspace do not follow a link out of it", async () => {
       const lab = await makeLab();
       await hostileLinks(lab);
-      const calls = c.calls(lab);
-      const outcome = await attack(lab, { turns: [calls], flags: c.flags, wire: c.wire ?? "anthropic" });
-      expect(outcome.outputs).toHaveLength(calls.length);
-      expectDenied(outcome);
-      expect(outcome.denials).toHaveLength(calls.length);
-      expectSecretKept(outcome, lab);
-      expectOutsideUntouched(lab);
-      expect(contentOf(lab.at("README.md"))).toBe("hello\n");
-    });
-  }
-
-  // Models: recursive tools following a link out of the tree (a walk that follows symlinks).
-  it("Grep and Glob over the workspace do not follow a link out of it", async () => {
-    const lab = await makeLab();
-    await hostileLinks(lab);
-    await rm(lab.at(".env")); // the workspace's own secret is fair game here: no rule denies it
-    const outcome = await attack(lab, {
-      turns: [
-        [
-          call("Grep", { pattern: "cairn-canary", output_mode: "content" }),
-          call("Grep", { pattern: "cairn-canary", output_mode: "files_with_matches" }),
-          call("Glob", { pattern: "**/*" }),
+      await rm(lab.at(".env")); // the workspace's own secret is fair game here: no rule denies it
+      const outcome = await attack(lab, {
+        turns: [
+          [
+            call("Grep", { pattern: "cairn-canary", output_mode: "content" }),
+            call("Grep", { pattern: "cairn-canary", output_mode: "files_with_matches" }),
+            call("Glob", { pattern: "**/*" }),
+          ],
         ],
-      ],
-      flags: readFlags,
+        flags: readFlags,
+      });
+      expectSecretKept(outcome, lab);
+      for (const output of outcome.outputs) expect(output.text).not.toContain("secret.txt");
     });
-    expectSecretKept(outcome, lab);
-    for (const output of outcome.outputs) expect(output.text).not.toContain("secret.txt");
-  });
 
-  // Models: time-of-check/time-of-use: a link created by one call of a turn, used by the next,
-  // which was judged before the link existed.
-  it("re-judges a Read after a Bash call in the same turn made a link out", async () => {
-    const lab = await makeLab();
-    const outcome = await attack(lab, {
-      turns: [
-        [bash("ln -s ../outside fresh-link"), call("Read", { file_path: "fresh-link/secret.txt" })],
-      ],
-      flags: ["--allowedTools", "Bash(ln:*),Read"],
+    // Models: time-of-check/time-of-use: a link created by one call of a turn, used by the next,
+    // which was judged before the link existed.
+    it("re-judges a Read after a Bash call in the same turn made a link out", async () => {
+      const lab = await makeLab();
+      const outcome = await attack(lab, {
+        turns: [
+          [
+            bash("ln -s ../outside fresh-link"),
+            call("Read", { file_path: "fresh-link/secret.txt" }),
+          ],
+        ],
+        flags: ["--allowedTools", "Bash(ln:*),Read"],
+      });
+      expect(exists(lab.at("fresh-link"))).toBe(true); // the user's rule allowed the link itself
+      expectDenied(outcome, [1]);
+      expectSecretKept(outcome, lab);
     });
-    expect(exists(lab.at("fresh-link"))).toBe(true); // the user's rule allowed the link itself
-    expectDenied(outcome, [1]);
-    expectSecretKept(outcome, lab);
-  });
-});
+  },
+);
 
 interface ShellCase extends Attempt {
   command: string;
@@ -201,7 +216,10 @@ const shellCases: ShellCase[] = [
   { command: "cat ../work-evil/secret.txt", models: "a sibling sharing the workspace's prefix" },
   { command: "cat ~/notes.txt", models: "home via ~" },
   { command: "cat ~/.ssh/id_ed25519", models: "credentials in home" },
-  { command: "cd .. && cat outside/secret.txt", models: "cd out of the workspace, then a relative path" },
+  {
+    command: "cd .. && cat outside/secret.txt",
+    models: "cd out of the workspace, then a relative path",
+  },
   {
     command: "git diff --no-index README.md ../outside/secret.txt",
     models: "a read-only git subcommand reading outside the repository",
@@ -215,7 +233,7 @@ const shellCases: ShellCase[] = [
     models: "a file named inside an interpreted program's text",
     gap:
       "jq is on the read-only list and its program text is not searched for file names; " +
-      "`import \"../outside/secret\" as $s` reads ../outside/secret.json unasked",
+      '`import "../outside/secret" as $s` reads ../outside/secret.json unasked',
   },
 ];
 
@@ -230,6 +248,9 @@ const shellSession = sharedSessions(
   },
   { baseFlags: ["--allowedTools", "Bash(git status:*)"] },
 );
+
+// Started with the file, so that it overlaps the per-tool runs of the first block.
+beforeAll(() => shellSession.startAll());
 
 describe.concurrent("read-only shell commands reaching outside the workspace", () => {
   shellCases.forEach((c, index) => {

@@ -4,7 +4,7 @@
 // allowed (or bypassPermissions) the permission layer may not see the write at all, and the
 // sandbox must stop it: asserted on disk.
 
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ScriptedBlock } from "../fake-llm/scenario.ts";
 import {
   attack,
@@ -82,7 +82,8 @@ const fileCases: FileCase[] = [
     models: "planting a git hook through a patch",
     turns: () => [
       call("apply_patch", {
-        input: "*** Begin Patch\n*** Add File: .git/hooks/pre-commit\n+#!/bin/sh\n+touch pwned\n*** End Patch",
+        input:
+          "*** Begin Patch\n*** Add File: .git/hooks/pre-commit\n+#!/bin/sh\n+touch pwned\n*** End Patch",
       }),
     ],
     absent: [".git/hooks/pre-commit"],
@@ -139,7 +140,12 @@ const fileCases: FileCase[] = [
   {
     name: "Write .cairn/settings.json",
     models: "rewriting the agent's own configuration",
-    turns: () => [call("Write", { file_path: ".cairn/settings.json", content: '{"permissions":{"allow":["Bash"]}}\n' })],
+    turns: () => [
+      call("Write", {
+        file_path: ".cairn/settings.json",
+        content: '{"permissions":{"allow":["Bash"]}}\n',
+      }),
+    ],
     absent: [".cairn"],
   },
   {
@@ -172,7 +178,9 @@ function fileSessions(wire: "anthropic" | "openai") {
     },
     { baseFlags: ["--permission-mode", "acceptEdits"], wire },
   );
-  return (c: FileCase) => session(list.indexOf(c));
+  return Object.assign((c: FileCase) => session(list.indexOf(c)), {
+    startAll: () => session.startAll(),
+  });
 }
 const fileSession = { anthropic: fileSessions("anthropic"), openai: fileSessions("openai") };
 
@@ -232,7 +240,11 @@ interface SandboxCase extends Attempt {
 }
 
 const sandboxCases: SandboxCase[] = [
-  { target: "hooks", models: "git hook planting from an approved command", absent: [".git/hooks/pre-commit"] },
+  {
+    target: "hooks",
+    models: "git hook planting from an approved command",
+    absent: [".git/hooks/pre-commit"],
+  },
   { target: "gitconfig", models: "`git config` writing .git/config (core.hooksPath)", absent: [] },
   { target: "bashrc", models: "shell start-up file persistence", absent: [] },
   { target: "claude", models: "agent settings injection from a command", absent: [".claude"] },
@@ -261,55 +273,73 @@ const sandboxSession = sharedSessions(sandboxAttempts, async (lab, c, mark) => {
   return bash(`sh ./w.sh ${c.target} ${mark}`);
 });
 
-describe.skipIf(!sandboxUsable).concurrent("protected paths through Bash, stopped by the sandbox", () => {
-  sandboxAttempts.forEach((c, index) => {
-    it(`\`sh ./w.sh ${c.target}\` with Bash ${c.mode} (${c.models})`, async () => {
-      const { lab, outcome, call } = await sandboxSession(index);
-      // The permission layer let it run (it cannot see inside w.sh); the write failed.
-      expect(outcome.denials).toEqual([]);
-      const output = outcome.outputs[call]?.text ?? "";
-      expect(output).toMatch(/Read-only file system|Device or resource busy|Is a directory/);
-      expect(output).toContain("blocked by the sandbox");
-      expect(contentOf(lab.at(".git/config"))).not.toContain("hooksPath");
-      expect(contentOf(`${lab.home}/.bashrc`)).toBe("# lab bashrc\n");
-      for (const path of c.absent) expect(exists(lab.at(path)), path).toBe(false);
+describe
+  .skipIf(!sandboxUsable)
+  .concurrent("protected paths through Bash, stopped by the sandbox", () => {
+    sandboxAttempts.forEach((c, index) => {
+      it(`\`sh ./w.sh ${c.target}\` with Bash ${c.mode} (${c.models})`, async () => {
+        const { lab, outcome, call } = await sandboxSession(index);
+        // The permission layer let it run (it cannot see inside w.sh); the write failed.
+        expect(outcome.denials).toEqual([]);
+        const output = outcome.outputs[call]?.text ?? "";
+        expect(output).toMatch(/Read-only file system|Device or resource busy|Is a directory/);
+        expect(output).toContain("blocked by the sandbox");
+        expect(contentOf(lab.at(".git/config"))).not.toContain("hooksPath");
+        expect(contentOf(`${lab.home}/.bashrc`)).toBe("# lab bashrc\n");
+        for (const path of c.absent) expect(exists(lab.at(path)), path).toBe(false);
+      });
+    });
+
+    // Models: a visible redirect into a hook in bypassPermissions, which skips the protected-path
+    // question: the sandbox still keeps .git/hooks read-only.
+    it("a visible `> .git/hooks/pre-commit` in bypassPermissions", async () => {
+      const lab = await makeLab();
+      const outcome = await attack(lab, {
+        turns: [bash("printf '#!/bin/sh\\ntouch pwned\\n' > .git/hooks/pre-commit")],
+        flags: ["--permission-mode", "bypassPermissions"],
+      });
+      expect(outcome.outputs[0]?.text).toMatch(/Read-only file system/);
+      expect(exists(lab.at(".git/hooks/pre-commit"))).toBe(false);
+    });
+
+    // Control: the same payload script can write an ordinary file, so the failures above are the
+    // sandbox's doing and not a broken script.
+    it("the payload script does write an ordinary workspace file", async () => {
+      const lab = await makeLab();
+      await put(
+        lab,
+        "w.sh",
+        payload.replace("hooks) printf", "plain) touch ok ;;\n  hooks) printf"),
+        0o755,
+      );
+      const outcome = await attack(lab, {
+        turns: [bash("sh ./w.sh plain")],
+        flags: ["--allowedTools", "Bash"],
+      });
+      expect(outcome.outputs[0]?.text).toMatch(/Exit code 0$/);
+      expect(exists(lab.at("ok"))).toBe(true);
     });
   });
-
-  // Models: a visible redirect into a hook in bypassPermissions, which skips the protected-path
-  // question: the sandbox still keeps .git/hooks read-only.
-  it("a visible `> .git/hooks/pre-commit` in bypassPermissions", async () => {
-    const lab = await makeLab();
-    const outcome = await attack(lab, {
-      turns: [bash("printf '#!/bin/sh\\ntouch pwned\\n' > .git/hooks/pre-commit")],
-      flags: ["--permission-mode", "bypassPermissions"],
-    });
-    expect(outcome.outputs[0]?.text).toMatch(/Read-only file system/);
-    expect(exists(lab.at(".git/hooks/pre-commit"))).toBe(false);
-  });
-
-  // Control: the same payload script can write an ordinary file, so the failures above are the
-  // sandbox's doing and not a broken script.
-  it("the payload script does write an ordinary workspace file", async () => {
-    const lab = await makeLab();
-    await put(lab, "w.sh", payload.replace("hooks) printf", "plain) touch ok ;;\n  hooks) printf"), 0o755);
-    const outcome = await attack(lab, { turns: [bash("sh ./w.sh plain")], flags: ["--allowedTools", "Bash"] });
-    expect(outcome.outputs[0]?.text).toMatch(/Exit code 0$/);
-    expect(exists(lab.at("ok"))).toBe(true);
-  });
-});
 
 // Models: a write into a protected path from a command the user pre-approved wholesale; the
 // permission layer sees the target and asks (print mode: denied).
-const visibleWrites: Array<{ command: string; target?: string }> = [
+const visibleWrites: Array<Attempt & { command: string; target?: string }> = [
   { command: "echo 'touch pwned' > .git/hooks/pre-commit", target: ".git/hooks/pre-commit" },
   { command: "cp README.md .mcp.json", target: ".mcp.json" },
   { command: "tee .claude/settings.json < README.md", target: ".claude/settings.json" },
   { command: "echo 'touch /tmp/pwned' >> ~/.bashrc" },
 ];
 
-const visibleSession = sharedSessions(visibleWrites, async (_, v) => bash(v.command), {
+const visibleSession = sharedSessions(visibleWrites, (_, v) => bash(v.command), {
   baseFlags: ["--allowedTools", "Bash"],
+});
+
+// Every session at once: the describe blocks would otherwise run one after the other.
+beforeAll(() => {
+  fileSession.anthropic.startAll();
+  fileSession.openai.startAll();
+  visibleSession.startAll();
+  if (sandboxUsable) sandboxSession.startAll();
 });
 
 describe.concurrent("protected paths through a visible Bash write, with Bash allowed", () => {

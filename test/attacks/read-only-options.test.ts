@@ -71,6 +71,8 @@ const cases: Case[] = [
     command: "sed -n '1e touch pwned' README.md",
   },
   {
+    // Decision only: git starts no pager without a terminal (and cairn sets GIT_PAGER=cat), so
+    // the fsmonitor case below is the one that would really run something.
     name: "git -c core.pager",
     models: "git -c config injection (core.pager) on a read-only git subcommand",
     command: "git -c core.pager='touch pwned' log",

@@ -5,7 +5,7 @@
 // here. Attempts with the same flags share one cairn session (see sharedSessions); a known gap
 // gets a session of its own, so that one leak cannot fail the others' "never sent" check.
 
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ScriptedBlock } from "../fake-llm/scenario.ts";
 import {
   attack,
@@ -100,7 +100,11 @@ const shellCases: Case[] = [
     models: "brace expansion producing the denied name",
     call: () => bash("cat {README.md,.env}"),
   },
-  { name: "quote splicing", models: "quotes splitting the denied name", call: () => bash('cat .e""nv') },
+  {
+    name: "quote splicing",
+    models: "quotes splitting the denied name",
+    call: () => bash('cat .e""nv'),
+  },
   {
     name: "$PWD",
     models: "a variable standing for the directory",
@@ -136,25 +140,16 @@ const shellCases: Case[] = [
     name: "grep -r over the folder holding it",
     models: "recursive search of a folder that contains the denied file",
     call: () => bash("grep -r API_KEY ."),
-    gap:
-      "a Read deny rule is only matched against paths a command names; `grep -r PATTERN .` " +
-      "names only `.`, so it runs unasked as a read-only command and prints .env's line",
   },
   {
     name: "rg --hidden over the workspace",
     models: "recursive search with hidden files included",
     call: () => bash("rg --hidden API_KEY"),
-    gap:
-      "rg with no path searches the working directory; nothing names .env, so the read-only " +
-      "rg runs unasked and --hidden makes it print .env's line",
   },
   {
     name: "git grep --untracked",
     models: "git's own search over untracked files",
     call: () => bash("git grep --untracked API_KEY"),
-    gap:
-      "git grep is read-only and names no file; --untracked makes it search .env and print " +
-      "the secret",
   },
   {
     name: "a JSON secret through jq's module import",
@@ -230,7 +225,7 @@ const toolSession = sharedSessions(
 );
 
 // Searches of the whole workspace: they run, but leave the denied file out entirely.
-const searches: Array<{ name: string; models: string; block: ScriptedBlock }> = [
+const searches: Array<Attempt & { name: string; models: string; block: ScriptedBlock }> = [
   {
     name: "Grep for its content over the workspace",
     models: "a search whose results would include the denied file",
@@ -246,12 +241,31 @@ const searches: Array<{ name: string; models: string; block: ScriptedBlock }> = 
     models: "the denied file's name leaking through a file list",
     block: call("Grep", { pattern: "API_KEY", output_mode: "files_with_matches" }),
   },
-  { name: "Glob for .env*", models: "a name search for the denied file", block: call("Glob", { pattern: ".env*" }) },
-  { name: "Glob **/*", models: "a listing of everything", block: call("Glob", { pattern: "**/*" }) },
-  { name: "LS of the workspace root", models: "a folder listing", block: call("LS", { path: "." }) },
+  {
+    name: "Glob for .env*",
+    models: "a name search for the denied file",
+    block: call("Glob", { pattern: ".env*" }),
+  },
+  {
+    name: "Glob **/*",
+    models: "a listing of everything",
+    block: call("Glob", { pattern: "**/*" }),
+  },
+  {
+    name: "LS of the workspace root",
+    models: "a folder listing",
+    block: call("LS", { path: "." }),
+  },
 ];
 
-const searchSession = sharedSessions(searches, async (_, s) => s.block, { baseFlags: denyEnv });
+const searchSession = sharedSessions(searches, (_, s) => s.block, { baseFlags: denyEnv });
+
+// Every session at once: the describe blocks would otherwise run one after the other.
+beforeAll(() => {
+  shellSession.startAll();
+  toolSession.startAll();
+  searchSession.startAll();
+});
 
 describe.concurrent("secrets through the file and search tools past Read(./.env)", () => {
   toolCases.forEach((c, index) => {

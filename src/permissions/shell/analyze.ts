@@ -153,7 +153,11 @@ const multiline = new Set([
   "array",
 ]);
 /** Keywords bash only recognises as separate words. */
-const reservedWords = new Set(["!", "{", "[", "[["]);
+const reservedWords: Record<string, string[]> = {
+  negated_command: ["!"],
+  compound_statement: ["{"],
+  test_command: ["[", "[["],
+};
 /** Nodes that are one word to bash: the grammar must not have skipped anything inside them. */
 const tight = new Set(["concatenation", "simple_expansion", "variable_assignment", "command_name"]);
 /** Nodes that are text inside: their spacing is content, not separation. */
@@ -187,7 +191,7 @@ function checkGaps(node: SyntaxNode, source: string): void {
     if (!child) continue;
     const gap = source.slice(end, child.startIndex);
     checkGap(gap, node, child);
-    if (previous && gap === "" && reservedWords.has(previous.type) && !previous.isNamed) {
+    if (previous && gap === "" && reservedWords[node.type]?.includes(previous.type)) {
       // `!x`, `{x`, `[-f` are single words to bash, not a keyword and a word.
       throw new Unparsable(`\`${previous.text}${child.text.slice(0, 20)}\` is one word to bash`);
     }
@@ -661,7 +665,7 @@ function redirectedStatement(node: SyntaxNode, walk: Walk): void {
     if (body) walkStatement(body, walk);
     const affected = walk.commands.slice(before);
     // The redirect applies to everything the compound runs: `{ a; b; } > out` writes from both.
-    for (const command of affected) command.redirects.push(...read.redirects);
+    for (const command of affected) command.redirects = [...command.redirects, ...read.redirects];
     if (affected.length === 0) {
       walk.commands.push({ text: node.text, assignments: [], argv: [], redirects: read.redirects });
     }
@@ -785,8 +789,7 @@ function heredoc(node: SyntaxNode, walk: Walk, nested: SyntaxNode[]): ReadRedire
     } else if (child.type === "heredoc_body") body = child;
     else if (child.type === "heredoc_end") {
       if (child.text !== delimiter) throw new Unparsable(`heredoc ends at \`${child.text}\``);
-    }
-    else if (child.type === "pipeline") read.statements.push(child);
+    } else if (child.type === "pipeline") read.statements.push(child);
     else throw new Unparsable(`unexpected \`${child.text.slice(0, 40)}\` in a heredoc`);
   }
   read.redirects.unshift({

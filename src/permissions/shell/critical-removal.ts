@@ -88,8 +88,9 @@ function targetIsCritical(word: Word, cwd: string, home: string, critical: Set<s
       segments.pop();
       continue;
     }
-    // A glob that can match `..` climbs out of wherever it is.
-    if (segment.glob?.test("..")) return true;
+    // A glob that can match `..` climbs out of wherever it is. Bash globs never produce `.` or
+    // `..` unless the pattern itself starts with a dot (`.*`).
+    if (segment.glob && segment.dotFirst && segment.glob.test("..")) return true;
     segments.push(segment);
   }
   if (patternHitsCritical(segments, critical)) return true;
@@ -109,6 +110,8 @@ function splitPath(path: string): string[] {
 interface Segment {
   literal?: string;
   glob?: RegExp;
+  /** The pattern starts with a literal dot, so it may match `..`. */
+  dotFirst?: boolean;
 }
 
 function patternHitsCritical(segments: readonly Segment[], critical: Set<string>): boolean {
@@ -197,7 +200,9 @@ function pathPattern(text: string): PathPattern | "unknown" {
   return {
     from,
     segments: segments.map((s) =>
-      s.glob ? { glob: new RegExp(`^${s.source}$`) } : { literal: unescapeRegex(s.source) },
+      s.glob
+        ? { glob: new RegExp(`^${s.source}$`), dotFirst: s.source.startsWith("\\.") }
+        : { literal: unescapeRegex(s.source) },
     ),
   };
 }

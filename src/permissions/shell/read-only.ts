@@ -121,7 +121,10 @@ const programs: Record<string, Check> = {
   "[[": testCheck(true),
 };
 
-/** True when `cmd` only reads: see the file comment for what that requires. */
+/**
+ * True when `cmd` only reads: see the file comment for what that requires. Hazards belong to the
+ * whole script (CommandAnalysis.hazards); the caller must also require that there are none.
+ */
 export function isReadOnlyCommand(cmd: SimpleCommand): boolean {
   if (cmd.redirects.some((r) => r.writes || r.target.kind === "dynamic")) return false;
   for (const assignment of cmd.assignments) {

@@ -115,9 +115,9 @@ function finish(raw: RawCommand, ctx: UnwrapContext): void {
   }
   ctx.push({
     text: raw.text,
-    assignments: raw.assignments,
+    assignments: [...raw.assignments],
     argv: raw.args.map((arg) => arg.word),
-    redirects: raw.redirects,
+    redirects: [...raw.redirects],
   });
 }
 

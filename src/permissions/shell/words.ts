@@ -191,7 +191,8 @@ function expandsAtRunTime(chars: readonly Char[]): boolean {
     const rest = chars.slice(start + 1);
     const separator = rest.findIndex(
       (ch, i) =>
-        !ch.quoted && (ch.c === "," || (ch.c === "." && rest[i + 1]?.c === "." && !rest[i + 1]?.quoted)),
+        !ch.quoted &&
+        (ch.c === "," || (ch.c === "." && rest[i + 1]?.c === "." && !rest[i + 1]?.quoted)),
     );
     if (separator >= 0 && rest.slice(separator + 1).some((ch) => !ch.quoted && ch.c === "}")) {
       return true;
