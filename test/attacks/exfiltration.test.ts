@@ -73,10 +73,6 @@ const permissionCases: Case[] = [
     models: "an absolute program path dodging a name rule",
     call: (url) => bash(`/usr/bin/curl -s ${url}`),
     flags: denyCurl,
-    gap:
-      "deny and ask rules match argv[0] as written: `/usr/bin/curl` is not `curl` to " +
-      "Bash(curl:*) (the unwrapper's standardProgram() knows /usr/bin/curl is curl, the rule " +
-      "matcher does not), so with `Bash` allowed it runs",
   },
   {
     name: "a backslash-escaped name",

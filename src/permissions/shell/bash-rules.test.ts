@@ -150,4 +150,13 @@ describe("bashRuleMayMatch", () => {
       ),
     );
   });
+
+  describe("bashRuleMayMatch and program paths", () => {
+    it("lets a deny on a name cover the program by any path", async () => {
+      const [cmd] = await commandsOf("/usr/bin/curl -s http://x");
+      expect(cmd && bashRuleMayMatch("curl:*", cmd)).toBe(true);
+      const [local] = await commandsOf("./bin/curl http://x");
+      expect(local && bashRuleMayMatch("curl:*", local)).toBe(true);
+    });
+  });
 });

@@ -35,8 +35,19 @@ export function bashRuleMatches(specifier: string, cmd: SimpleCommand): boolean 
 /** Deny/ask semantics: true when some run-time value of the command's words could match. */
 export function bashRuleMayMatch(specifier: string, cmd: SimpleCommand): boolean {
   const patterns = compile(specifier);
-  const subject = subjectOf(cmd);
-  return patterns.some((pattern) => intersects(pattern, subject));
+  // A deny on `curl` also covers `/usr/bin/curl` and `./bin/curl`: for a restriction, a program
+  // is judged by its name as well as by the path written.
+  const subjects = [subjectOf(cmd)];
+  const program = cmd.argv[0];
+  if (program?.kind === "literal" && program.value.includes("/")) {
+    const name = program.value.slice(program.value.lastIndexOf("/") + 1);
+    if (name !== "") {
+      subjects.push(
+        subjectOf({ ...cmd, argv: [{ kind: "literal", value: name }, ...cmd.argv.slice(1)] }),
+      );
+    }
+  }
+  return patterns.some((pattern) => subjects.some((subject) => intersects(pattern, subject)));
 }
 
 /** The specifier as one or two unit sequences (a trailing ` *` or `:*` may also match nothing). */
