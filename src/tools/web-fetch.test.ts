@@ -54,6 +54,10 @@ beforeAll(async () => {
       case "/other-host":
         res.writeHead(302, { location: `http://localhost:${port}/page` });
         return res.end();
+      case "/other-port":
+        // Same host name, another port: possibly another (internal) server.
+        res.writeHead(302, { location: `http://127.0.0.1:${port + 1}/admin` });
+        return res.end();
       case "/loop":
         res.writeHead(302, { location: "/loop" });
         return res.end();
@@ -138,6 +142,12 @@ describe("WebFetch", () => {
         "host or port. It was not followed; call WebFetch with that URL if you trust it.",
       isError: false,
     });
+  });
+
+  it("reports a redirect to another port of the same host instead of following it", async () => {
+    const result = await webFetch({ url: `${base}/other-port` });
+    expect(result.isError).toBe(false);
+    expect(result.text).toContain("on another host or port. It was not followed");
   });
 
   it("gives up after five redirects", async () => {
