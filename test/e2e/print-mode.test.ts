@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeLlm, type FakeLlm } from "../fake-llm/index.ts";
 import type { Scenario } from "../fake-llm/scenario.ts";
-import { jsonLines, runCli, tempDir } from "./run-cli.ts";
+import { jsonLines, runCli, stderrBesidesSandboxNotice, tempDir } from "./run-cli.ts";
 import { toolOutputs, wireSetup, wires, type Wire } from "./wires.ts";
 
 let server: FakeLlm;
@@ -42,7 +42,7 @@ describe.each(wires)("print mode over %s", (wire) => {
       { turns: [{ blocks: [{ type: "text", text: "Hello from the model." }] }] },
       ["say hi"],
     );
-    expect(run.stderr).toBe("");
+    expect(stderrBesidesSandboxNotice(run.stderr)).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toBe("Hello from the model.\n");
     expect(JSON.stringify(server.requests[0]?.body)).toContain("say hi");

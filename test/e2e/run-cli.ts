@@ -92,3 +92,14 @@ export function jsonLines(stdout: string): Array<Record<string, unknown>> {
       }
     });
 }
+
+/**
+ * stderr without the one-line notice print mode gives on machines where bubblewrap is missing
+ * (`npm test` must pass there too; `.ci/run` installs it).
+ */
+export function stderrBesidesSandboxNotice(stderr: string): string {
+  return stderr
+    .split("\n")
+    .filter((line) => !/^cairn: bubblewrap .*(not found|cannot create a sandbox)/.test(line))
+    .join("\n");
+}

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeLlm, type FakeLlm } from "../fake-llm/index.ts";
 import type { Scenario, ScriptedBlock } from "../fake-llm/scenario.ts";
-import { jsonLines, runCli, tempDir } from "./run-cli.ts";
+import { jsonLines, runCli, stderrBesidesSandboxNotice, tempDir } from "./run-cli.ts";
 import { toolOutputs, wireSetup, type Wire } from "./wires.ts";
 
 let server: FakeLlm;
@@ -77,7 +77,7 @@ describe("the model works in a small repository", () => {
         turn({ type: "text", text: "Fixed: add now adds." }),
       ],
     });
-    expect(run.stderr).toBe("");
+    expect(stderrBesidesSandboxNotice(run.stderr)).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toBe("Fixed: add now adds.\n");
     const [glob, grep, read, edit, bash] = outputs;
