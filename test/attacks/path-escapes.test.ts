@@ -231,9 +231,6 @@ const shellCases: ShellCase[] = [
   {
     command: "jq -n 'import \"../outside/secret\" as $s; $s'",
     models: "a file named inside an interpreted program's text",
-    gap:
-      "jq is on the read-only list and its program text is not searched for file names; " +
-      '`import "../outside/secret" as $s` reads ../outside/secret.json unasked',
   },
 ];
 

@@ -158,9 +158,6 @@ const shellCases: Case[] = [
     call: () => bash(`jq -n 'import "secrets" as $s; $s'`),
     setup: (lab) => put(lab, "secrets.json", JSON.stringify(lab.secret)),
     flags: ["--disallowedTools", "Read(./secrets.json)"],
-    gap:
-      "jq is on the read-only list and its program text is not searched for file names; " +
-      "`jq -n 'import \"secrets\" as $s; $s'` reads secrets.json past Read(./secrets.json)",
   },
 ];
 

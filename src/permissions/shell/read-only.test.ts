@@ -101,6 +101,10 @@ describe("isReadOnlyCommand", () => {
   });
 
   const notReadOnly = [
+    // a jq program that loads files named in its own text, or from another module path
+    `jq -n 'import "secrets" as $s; $s'`,
+    `jq -n 'include "lib"; f'`,
+    "jq -L /tmp/mods .x file.json",
     // not on the list, or runs something else
     "rm -rf x",
     "cd src",

@@ -99,7 +99,16 @@ const programs: Record<string, Check> = {
   grep: always,
   egrep: always,
   fgrep: always,
-  jq: always,
+  // A jq program can load files it names in its own text (`import "secrets" as $s`), which no
+  // path check sees; module search paths (-L) point it at other folders.
+  jq: (args) =>
+    !args.some(
+      (a) =>
+        /\b(import|include)\b/.test(a) ||
+        a === "-L" ||
+        a.startsWith("--library-path") ||
+        /^-L./.test(a),
+    ),
   printenv: always,
   env: noArgs,
   hostname: noArgs,
