@@ -15,4 +15,18 @@ describe("commandEnv", () => {
     expect(env).not.toHaveProperty("OPENAI_API_KEY");
     expect(env).toMatchObject({ PATH: "/bin", GITHUB_TOKEN: "g", CAIRN: "1", PAGER: "cat" });
   });
+
+  it("switches off repository git config that runs programs, after the user's own", () => {
+    expect(commandEnv({})).toMatchObject({
+      GIT_CONFIG_COUNT: "1",
+      GIT_CONFIG_KEY_0: "core.fsmonitor",
+      GIT_CONFIG_VALUE_0: "false",
+    });
+    const withUsers = commandEnv({ GIT_CONFIG_COUNT: "1", GIT_CONFIG_KEY_0: "user.name" });
+    expect(withUsers).toMatchObject({
+      GIT_CONFIG_COUNT: "2",
+      GIT_CONFIG_KEY_0: "user.name",
+      GIT_CONFIG_KEY_1: "core.fsmonitor",
+    });
+  });
 });

@@ -42,12 +42,36 @@ export function commandEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   );
   return {
     ...inherited,
+    ...gitConfigOverrides(base),
     CAIRN: "1",
     GIT_EDITOR: "true",
     PAGER: "cat",
     GIT_PAGER: "cat",
     TERM: "dumb",
   };
+}
+
+/**
+ * Repository config that makes read-only git commands run programs (a hostile `.git/config`
+ * with `core.fsmonitor` runs it on every `git status`), switched off for the model's commands
+ * through git's environment config, after any the user set. (`diff.external` cannot be unset
+ * this way: an empty value makes git fail; the sandbox confines it.)
+ */
+const neutralisedGitConfig: ReadonlyArray<readonly [string, string]> = [
+  ["core.fsmonitor", "false"],
+];
+
+function gitConfigOverrides(base: NodeJS.ProcessEnv): Record<string, string> {
+  const existing = Number(base.GIT_CONFIG_COUNT ?? "0");
+  const start = Number.isInteger(existing) && existing > 0 ? existing : 0;
+  const vars: Record<string, string> = {
+    GIT_CONFIG_COUNT: String(start + neutralisedGitConfig.length),
+  };
+  neutralisedGitConfig.forEach(([key, value], i) => {
+    vars[`GIT_CONFIG_KEY_${start + i}`] = key;
+    vars[`GIT_CONFIG_VALUE_${start + i}`] = value;
+  });
+  return vars;
 }
 
 async function isExecutable(path: string): Promise<boolean> {
