@@ -252,6 +252,21 @@ function readSmallFile(path: string): SmallFile {
   }
 }
 
+/**
+ * The `glob` of a search as a test on absolute file paths below its target, with the same
+ * meaning as in the JS search (and in rg for files rg does not ignore); undefined without a glob.
+ */
+export function globTest(search: GrepSearch): ((absolute: string) => boolean) | undefined {
+  if (search.glob === undefined) return undefined;
+  const override = compileOverride(search.glob);
+  const prefix = globPrefix(search.root, search.target);
+  return (absolute) => {
+    const rel = relative(search.target, absolute).split(sep).join("/");
+    // An explicit file target is searched whatever the glob says, as rg does.
+    return rel === "" || override.allows(prefix, rel);
+  };
+}
+
 /** How `--glob` paths are written: relative to the workspace root (rg's working directory). */
 function globPrefix(root: string, target: string): string {
   if (!isWithin(root, target)) return `${target}/`;

@@ -399,6 +399,8 @@ describe("Grep backends", () => {
         { "-A": 2 },
         { "-B": 1, head_limit: 4, offset: 1 },
         { glob: "*.ts" },
+        // debug.log is gitignored by "*.log": rg's own --glob would bring it back.
+        { glob: "*.log" },
         { glob: "!nested/**" },
         { type: "rust" },
         { type: "md" },

@@ -5,7 +5,7 @@ import { stat } from "node:fs/promises";
 import { relative } from "node:path";
 import * as z from "zod/mini";
 import { fsErrorMessage, isErrnoCode } from "./fs-errors.ts";
-import { searchWithJs } from "./grep-fallback.ts";
+import { globTest, searchWithJs } from "./grep-fallback.ts";
 import { missingPathMessage } from "./path-suggestions.ts";
 import { isWithin, resolvePath } from "./paths.ts";
 import { findRipgrep, runRipgrep } from "./ripgrep.ts";
@@ -187,8 +187,16 @@ async function runGrep(
   if (signal.aborted) return failure("The search was cancelled.");
 
   if (outcome.type === "error") return failure(errorMessage(outcome, args));
-  // Whatever the backend did, a file a Read deny rule covers never reaches the model.
-  outcome = { ...outcome, files: outcome.files.filter((file) => !readDeny.covers(file.path)) };
+  // Whatever the backend did, a file a Read deny rule covers never reaches the model; and an
+  // including glob, which rg was not given (see ripgrep.ts), applies to rg's results here.
+  const inGlob =
+    backend === "ripgrep" && !search.glob?.startsWith("!") ? globTest(search) : undefined;
+  outcome = {
+    ...outcome,
+    files: outcome.files.filter(
+      (file) => !readDeny.covers(file.path) && (inGlob === undefined || inGlob(file.path)),
+    ),
+  };
 
   const display: GrepDisplay = { type: "grep", mode, backend, files: outcome.files.length };
   if (outcome.files.length === 0) {

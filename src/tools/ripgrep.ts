@@ -53,7 +53,10 @@ export function ripgrepArgs(search: GrepSearch): string[] {
   if (search.caseInsensitive) args.push("--ignore-case");
   if (search.multiline) args.push("--multiline", "--multiline-dotall");
   if (search.type !== undefined) args.push("--type", search.type);
-  if (search.glob !== undefined) args.push("--glob", search.glob);
+  // An including --glob makes rg search matching files even when they are gitignored, so only
+  // excluding globs go to rg; grep.ts filters rg's results by an including glob instead, the
+  // way the JS fallback applies it (after the ignore files).
+  if (search.glob?.startsWith("!")) args.push("--glob", search.glob);
   // After the user's glob, so that a glob like "*" cannot bring .git back (the last glob wins).
   args.push("--glob", "!.git");
   // Last, so that no glob of the call can bring back what a Read deny rule covers.
