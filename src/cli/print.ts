@@ -57,7 +57,7 @@ export async function runPrint(args: CliArgs, cwd: string, io: PrintIo): Promise
     if (structured) {
       writeLine(
         resultMessage({
-          run: failedRun(error),
+          run: emptyRun("error", error),
           sessionId,
           durationMs: performance.now() - started,
           denials: [],
@@ -328,8 +328,8 @@ function exitCode(run: RunResult, signal: AbortSignal): number {
   return run.outcome === "success" ? 0 : 1;
 }
 
-/** The result of a run that never reached the model (aborted while reading its input). */
-function emptyRun(outcome: "aborted"): RunResult {
+/** The result of a run that never reached the model: aborted while reading its input, or failed in setup. */
+function emptyRun(outcome: "aborted" | "error", error?: unknown): RunResult {
   return {
     outcome,
     finalText: "",
@@ -338,18 +338,8 @@ function emptyRun(outcome: "aborted"): RunResult {
     costUsd: 0,
     apiDurationMs: 0,
     stopReason: null,
-  };
-}
-
-function failedRun(error: unknown): RunResult {
-  return {
-    outcome: "error",
-    finalText: "",
-    numTurns: 0,
-    usage: emptyUsage(),
-    costUsd: 0,
-    apiDurationMs: 0,
-    stopReason: null,
-    error: error instanceof Error ? error : new Error(String(error)),
+    ...(error === undefined
+      ? {}
+      : { error: error instanceof Error ? error : new Error(errorMessage(error)) }),
   };
 }

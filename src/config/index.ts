@@ -2,3 +2,4 @@
 export { cairnHome } from "./cairn-home.ts";
 export { disabledDebugLog, openDebugLog, redact } from "./debug-log.ts";
 export type { DebugLog } from "./debug-log.ts";
+export { findOnPath, isExecutableFile } from "./executables.ts";

@@ -2,9 +2,8 @@
 // Not the policy itself (policy.ts, probe.ts) nor running the command (executor.ts).
 
 import { execFile } from "node:child_process";
-import { constants } from "node:fs";
-import { access } from "node:fs/promises";
-import { delimiter, join, sep } from "node:path";
+import { sep } from "node:path";
+import { findOnPath, isExecutableFile } from "../config/index.ts";
 import { isInside, type SandboxPolicy } from "./policy.ts";
 
 /**
@@ -72,7 +71,11 @@ export const bubblewrapInstallHint =
  * describes, by running `true` in one. Takes ~10 ms; callers keep the answer for the session.
  */
 export async function detectBubblewrap(env: NodeJS.ProcessEnv): Promise<BubblewrapProbe> {
-  const path = await findBubblewrap(env);
+  const path = env.CAIRN_BWRAP
+    ? isExecutableFile(env.CAIRN_BWRAP)
+      ? env.CAIRN_BWRAP
+      : undefined
+    : findOnPath(["bwrap"], env);
   if (path === undefined) {
     if (env.CAIRN_BWRAP) {
       return {
@@ -113,22 +116,4 @@ export async function detectBubblewrap(env: NodeJS.ProcessEnv): Promise<Bubblewr
       resolve({ type: "broken", path, message: said || error.message });
     });
   });
-}
-
-async function findBubblewrap(env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  const candidates = env.CAIRN_BWRAP
-    ? [env.CAIRN_BWRAP]
-    : (env.PATH ?? "")
-        .split(delimiter)
-        .filter(Boolean)
-        .map((dir) => join(dir, "bwrap"));
-  for (const candidate of candidates) {
-    try {
-      await access(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // Not here; try the next PATH entry.
-    }
-  }
-  return undefined;
 }

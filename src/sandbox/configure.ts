@@ -2,8 +2,7 @@
 // CAIRN_SANDBOX, settings) and what this machine has (bubblewrap, sandbox-exec). Not the
 // sandbox itself: see executor.ts.
 
-import { constants } from "node:fs";
-import { access } from "node:fs/promises";
+import { isExecutableFile } from "../config/index.ts";
 import { CairnError } from "../core/errors.ts";
 import { bubblewrapInstallHint, detectBubblewrap } from "./bwrap.ts";
 import { createExecutor, type Executor } from "./executor.ts";
@@ -92,7 +91,7 @@ export async function configureSandbox(options: ConfigureOptions): Promise<Sandb
               "can allow unprivileged user namespaces or run cairn with --no-sandbox.",
           };
   } else if (platform === "darwin") {
-    if (await isExecutable(sandboxExecPath)) {
+    if (isExecutableFile(sandboxExecPath)) {
       return { executor: createExecutor({ mode: "seatbelt", ...sandbox }) };
     }
     problem = {
@@ -109,13 +108,4 @@ export async function configureSandbox(options: ConfigureOptions): Promise<Sandb
     return { executor: createExecutor({ mode: "unavailable", reason: problem.reason }) };
   }
   return { executor: createExecutor({ mode: "none" }), warning: problem.warning };
-}
-
-async function isExecutable(path: string): Promise<boolean> {
-  try {
-    await access(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,8 +1,7 @@
 // Finding the ripgrep binary (for Grep and Glob) and running one Grep search with it: args array,
 // no shell, killed on abort, output parsed into the result both Grep backends share.
 
-import { accessSync, constants, statSync } from "node:fs";
-import { delimiter, join } from "node:path";
+import { findOnPath, isExecutableFile } from "../config/index.ts";
 import type { GrepFile, GrepLine, GrepOutcome, GrepSearch } from "./grep.ts";
 import { spawnInGroup } from "./process-group.ts";
 
@@ -18,24 +17,7 @@ export function findRipgrep(
   if (configured !== undefined && configured !== "") {
     return isExecutableFile(configured) ? configured : undefined;
   }
-  const names = platform === "win32" ? ["rg.exe", "rg"] : ["rg"];
-  for (const folder of (env.PATH ?? "").split(delimiter)) {
-    if (folder === "") continue;
-    for (const name of names) {
-      const candidate = join(folder, name);
-      if (isExecutableFile(candidate)) return candidate;
-    }
-  }
-  return undefined;
-}
-
-function isExecutableFile(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
+  return findOnPath(platform === "win32" ? ["rg.exe", "rg"] : ["rg"], env);
 }
 
 /** The arguments for one search; exported for the benchmark, which times rg with the same ones. */

@@ -1,9 +1,7 @@
 // Which shell runs the model's commands and with what environment: the user's bash (or /bin/sh
 // when there is none), and variables that keep pagers and editors from waiting for input.
 
-import { constants } from "node:fs";
-import { access } from "node:fs/promises";
-import { delimiter, join } from "node:path";
+import { findOnPath, isExecutableFile } from "../config/index.ts";
 
 export interface ShellChoice {
   path: string;
@@ -12,18 +10,13 @@ export interface ShellChoice {
 }
 
 /** /bin/bash, else the first `bash` on PATH, else /bin/sh with a note. */
-export async function findShell(env: NodeJS.ProcessEnv): Promise<ShellChoice> {
-  const candidates = [
-    "/bin/bash",
-    ...(env.PATH ?? "")
-      .split(delimiter)
-      .filter(Boolean)
-      .map((dir) => join(dir, "bash")),
-  ];
-  for (const candidate of candidates) {
-    if (await isExecutable(candidate)) return { path: candidate };
-  }
-  return { path: "/bin/sh", note: "bash was not found; the command ran with /bin/sh." };
+export function findShell(env: NodeJS.ProcessEnv): Promise<ShellChoice> {
+  const bash = isExecutableFile("/bin/bash") ? "/bin/bash" : findOnPath(["bash"], env);
+  return Promise.resolve(
+    bash !== undefined
+      ? { path: bash }
+      : { path: "/bin/sh", note: "bash was not found; the command ran with /bin/sh." },
+  );
 }
 
 /**
@@ -72,13 +65,4 @@ function gitConfigOverrides(base: NodeJS.ProcessEnv): Record<string, string> {
     vars[`GIT_CONFIG_VALUE_${start + i}`] = value;
   });
   return vars;
-}
-
-async function isExecutable(path: string): Promise<boolean> {
-  try {
-    await access(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
