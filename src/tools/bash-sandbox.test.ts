@@ -296,7 +296,9 @@ describe.skipIf(skipReason !== undefined)(title, () => {
       return output.includes("Read-only file system");
     });
     expect(sawDenial, output).toBe(true);
-    expect(await readFile(join(root, "in-workspace"), "utf8")).toBe("wrote\n");
+    // The marker is in bash's own command line from the start, so wait for the write itself.
+    const wrote = () => readFile(join(root, "in-workspace"), "utf8").catch(() => "");
+    expect(await until(async () => (await wrote()) === "wrote\n")).toBe(true);
     await call(killShellTool, { shell_id: id });
     expect(await until(async () => (await processesWith(a)).length === 0)).toBe(true);
     // The job's placeholders went with it.

@@ -101,8 +101,12 @@ describe("createShellParser", () => {
         logLevel: "silent",
       });
       const { stdout } = await run(process.execPath, [join(dir, "dist", "entry.js")], { cwd: dir });
-      expect(stdout).toContain("could not find tree-sitter.wasm");
+      // Both files are missing here, and the one message names both (in a fixed order).
+      expect(stdout).toMatch(
+        /could not find tree-sitter\.wasm .*could not find tree-sitter-bash\.wasm/,
+      );
       expect(stdout).toContain(join(dir, "dist", "wasm", "tree-sitter.wasm"));
+      expect(stdout).toContain(join(dir, "dist", "wasm", "tree-sitter-bash.wasm"));
     }, 30_000);
   });
 });

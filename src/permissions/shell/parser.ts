@@ -62,12 +62,11 @@ export function createShellParser(options: ShellParserOptions = {}): ShellParser
 
 async function load(budgetMs: number): Promise<BashSyntax> {
   const [runtimeBytes, grammarBytes, treeSitter] = await Promise.all([
-    readWasm(runtimeWasm),
-    readWasm(bashWasm),
+    readWasmFiles(runtimeWasm, bashWasm),
     // A dynamic import keeps web-tree-sitter out of the CLI's startup path (esbuild puts it in
     // its own chunk), so commands that never run Bash never pay for it.
     import("web-tree-sitter"),
-  ]);
+  ]).then(([[runtime, grammar], module]) => [runtime, grammar, module] as const);
   // Handing the bytes over ourselves means the runtime never has to locate its own .wasm file,
   // which differs between running from source and from the bundle.
   await treeSitter.Parser.init({ wasmBinary: runtimeBytes });
@@ -89,6 +88,18 @@ async function load(budgetMs: number): Promise<BashSyntax> {
       }
     },
   };
+}
+
+/** Reads both .wasm files; when either is missing, one error names every file that is. */
+async function readWasmFiles(
+  runtime: WasmFile,
+  grammar: WasmFile,
+): Promise<readonly [Uint8Array, Uint8Array]> {
+  const [a, b] = await Promise.allSettled([readWasm(runtime), readWasm(grammar)]);
+  if (a.status === "fulfilled" && b.status === "fulfilled") return [a.value, b.value];
+  const failures = [a, b].flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
+  if (failures.length === 1) throw failures[0];
+  throw new Error(failures.map((e) => (e instanceof Error ? e.message : String(e))).join("; "));
 }
 
 /** Reads a .wasm file from the first place it exists: beside the bundle, then node_modules. */
