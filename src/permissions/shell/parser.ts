@@ -97,7 +97,7 @@ async function readWasmFiles(
 ): Promise<readonly [Uint8Array, Uint8Array]> {
   const [a, b] = await Promise.allSettled([readWasm(runtime), readWasm(grammar)]);
   if (a.status === "fulfilled" && b.status === "fulfilled") return [a.value, b.value];
-  const failures = [a, b].flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
+  const failures = [a, b].flatMap((r): unknown[] => (r.status === "rejected" ? [r.reason] : []));
   if (failures.length === 1) throw failures[0];
   throw new Error(failures.map((e) => (e instanceof Error ? e.message : String(e))).join("; "));
 }
