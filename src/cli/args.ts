@@ -6,7 +6,8 @@ import { CairnError } from "../core/errors.ts";
 import { useEnglishValidationMessages } from "../core/validation-messages.ts";
 import { permissionModes } from "../permissions/index.ts";
 
-type Arity = "flag" | "one" | "many";
+/** `optional`: takes the next token as its value unless it looks like a flag (`--resume [id]`). */
+type Arity = "flag" | "one" | "optional" | "many";
 
 interface FlagSpec {
   key: keyof RawArgs;
@@ -30,6 +31,14 @@ interface RawArgs {
   includePartialMessages?: boolean;
   sandbox?: boolean;
   noSandbox?: boolean;
+  continue?: boolean;
+  resume?: string | true;
+  sessionId?: string;
+  forkSession?: boolean;
+  noSessionPersistence?: boolean;
+  compact?: boolean;
+  addDir?: string[];
+  settings?: string;
   help?: boolean;
   version?: boolean;
 }
@@ -54,6 +63,16 @@ const flags: Readonly<Record<string, FlagSpec>> = {
   "--include-partial-messages": { key: "includePartialMessages", arity: "flag" },
   "--sandbox": { key: "sandbox", arity: "flag" },
   "--no-sandbox": { key: "noSandbox", arity: "flag" },
+  "-c": { key: "continue", arity: "flag" },
+  "--continue": { key: "continue", arity: "flag" },
+  "-r": { key: "resume", arity: "optional" },
+  "--resume": { key: "resume", arity: "optional" },
+  "--session-id": { key: "sessionId", arity: "one" },
+  "--fork-session": { key: "forkSession", arity: "flag" },
+  "--no-session-persistence": { key: "noSessionPersistence", arity: "flag" },
+  "--compact": { key: "compact", arity: "flag" },
+  "--add-dir": { key: "addDir", arity: "many" },
+  "--settings": { key: "settings", arity: "one" },
   "-h": { key: "help", arity: "flag" },
   "--help": { key: "help", arity: "flag" },
   "-v": { key: "version", arity: "flag" },
@@ -96,6 +115,24 @@ const argsSchema = z.object({
   includePartialMessages: z._default(z.boolean(), false),
   sandbox: z._default(z.boolean(), false),
   noSandbox: z._default(z.boolean(), false),
+  continue: z._default(z.boolean(), false),
+  /** `true`: --resume without an id (pick from a list). */
+  resume: z.optional(z.union([z.literal(true), z.string().check(z.minLength(1))])),
+  sessionId: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(
+          /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+          "expected a UUID like 123e4567-e89b-42d3-a456-426614174000",
+        ),
+      ),
+  ),
+  forkSession: z._default(z.boolean(), false),
+  noSessionPersistence: z._default(z.boolean(), false),
+  compact: z._default(z.boolean(), false),
+  addDir: z._default(z.array(z.string().check(z.minLength(1))), []),
+  settings: z.optional(z.string().check(z.minLength(1))),
   help: z._default(z.boolean(), false),
   version: z._default(z.boolean(), false),
 });
@@ -141,6 +178,13 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         (raw as Record<string, unknown>)[spec.key] = value;
         break;
       }
+      case "optional": {
+        const next = argv[i + 1];
+        const value =
+          inline ?? (next !== undefined && !next.startsWith("-") ? argv[++i] : undefined);
+        (raw as Record<string, unknown>)[spec.key] = value ?? true;
+        break;
+      }
       case "many": {
         const values = inline !== undefined ? [inline] : [];
         while (
@@ -174,7 +218,25 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       flag === "--permission-mode" ? `Use one of: ${permissionModes.join(", ")}` : undefined,
     );
   }
-  return { ...parsed.data, prompt: positionals.length > 0 ? positionals.join(" ") : undefined };
+  const data = parsed.data;
+  if (data.continue && data.resume !== undefined) {
+    throw new CairnError("bad_flag", "--continue and --resume cannot be used together");
+  }
+  if (
+    data.sessionId !== undefined &&
+    (data.continue || data.resume !== undefined) &&
+    !data.forkSession
+  ) {
+    throw new CairnError(
+      "bad_flag",
+      "--session-id with --continue or --resume needs --fork-session",
+      "The resumed session keeps its id; --fork-session copies it under the id you give.",
+    );
+  }
+  if (data.forkSession && !data.continue && data.resume === undefined) {
+    throw new CairnError("bad_flag", "--fork-session needs --continue or --resume");
+  }
+  return { ...data, prompt: positionals.length > 0 ? positionals.join(" ") : undefined };
 }
 
 export const helpText = `Usage: cairn [options] [prompt]
@@ -196,12 +258,29 @@ Options:
   --append-system-prompt <text>     Add to the system prompt
   --include-partial-messages        stream-json: also print stream_event lines as tokens arrive
   --cwd <dir>                       Work in this directory
+  --add-dir <dirs...>               More folders the file tools may use (like the working one)
+  --settings <file|json>            One more settings layer, above the project's files
+
+Sessions (transcripts under ~/.cairn/projects/<folder>/):
+  -c, --continue                    Continue the latest session in this folder
+  -r, --resume [id]                 Resume a session by id (or unique prefix); see cairn sessions
+  --fork-session                    With --continue/--resume: continue under a new session id
+  --session-id <uuid>               Use this id for the new session
+  --no-session-persistence          Write no transcript
+  --compact                         Summarise the session's conversation (with -c/-r) now
   --sandbox                         Require the sandbox for Bash (also CAIRN_SANDBOX=1); it is on
                                     by default where bubblewrap (Linux) or Seatbelt (macOS) works
   --no-sandbox                      Run Bash commands unsandboxed (also CAIRN_SANDBOX=0)
   --verbose                         Accepted for compatibility with claude -p
   -v, --version                     Print the version
   -h, --help                        Print this help
+
+Commands:
+  cairn config list|get|set|add|remove   Read and edit settings (.cairn/settings*.json, ~/.cairn)
+  cairn sessions                         List this folder's sessions
+  cairn rewind [--to <turn>]             List the turns of the latest session, or restore files
+  cairn init                             Have the model draft an AGENTS.md for this repository
+  cairn trust [dir]                      Trust a folder: use its settings, hooks and MCP servers
 
 Providers (from the environment):
   ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL       Anthropic Messages API

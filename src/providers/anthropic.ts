@@ -23,6 +23,8 @@ export interface AnthropicProviderOptions {
   apiKey?: string;
   authToken?: string;
   baseUrl?: string;
+  /** Extra headers on every request (a gateway's own auth or routing headers). */
+  headers?: Readonly<Record<string, string>>;
   fetch?: typeof fetch;
 }
 
@@ -54,7 +56,7 @@ export function createAnthropicProvider(opts: AnthropicProviderOptions): Provide
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
     // Without any credential, send no Authorization header (a local proxy may need none)
     // instead of letting the SDK refuse the request.
-    ...(apiKey || authToken ? {} : { defaultHeaders: { Authorization: null } }),
+    defaultHeaders: { ...opts.headers, ...(apiKey || authToken ? {} : { Authorization: null }) },
   });
 
   return {

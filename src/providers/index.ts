@@ -7,4 +7,4 @@ export type { RetryPolicy } from "./retry.ts";
 export { costUsd, lookupModel } from "./catalog.ts";
 export type { ModelInfo } from "./catalog.ts";
 export { createProvider, noProviderHint, resolveModel } from "./resolve.ts";
-export type { Env, ResolvedModel } from "./resolve.ts";
+export type { CustomProvider, Endpoint, Env, ModelOverride, ResolvedModel } from "./resolve.ts";

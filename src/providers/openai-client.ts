@@ -10,6 +10,8 @@ const CLIENT_TIMEOUT_MS = 10 * 60 * 1000;
 export interface OpenAIProviderOptions {
   apiKey?: string;
   baseUrl?: string;
+  /** Extra headers on every request (a gateway's own auth or routing headers). */
+  headers?: Readonly<Record<string, string>>;
   fetch?: typeof fetch;
 }
 
@@ -29,6 +31,6 @@ export function createOpenAIClient(opts: OpenAIProviderOptions, baseURL: string)
     // SDK logs would land on stdout, which print mode reserves; failures surface as errors.
     logLevel: "off",
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
-    ...(opts.apiKey ? {} : { defaultHeaders: { Authorization: null } }),
+    defaultHeaders: { ...opts.headers, ...(opts.apiKey ? {} : { Authorization: null }) },
   });
 }

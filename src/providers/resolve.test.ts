@@ -90,3 +90,47 @@ describe("catalog", () => {
     expect(cost).toBeCloseTo(3 + 15 + 3.75 + 0.3, 6);
   });
 });
+
+describe("providers defined in settings", () => {
+  const custom = {
+    lab: {
+      type: "openai-chat" as const,
+      baseUrl: "http://127.0.0.1:9/v1",
+      apiKeyEnv: "LAB_KEY",
+      headers: { "X-Team": "core" },
+      models: { "qwen3-coder": { contextWindow: 32_000, inputPrice: 1, outputPrice: 2 } },
+    },
+  };
+
+  it("resolves name/model to the server's protocol, base URL, headers and model figures", () => {
+    const resolved = resolveModel("lab/qwen3-coder", {}, custom);
+    expect(resolved).toMatchObject({
+      provider: "openai-chat",
+      model: "qwen3-coder",
+      endpoint: { name: "lab", baseUrl: "http://127.0.0.1:9/v1", headers: { "X-Team": "core" } },
+    });
+    expect(resolved.info.contextWindow).toBe(32_000);
+    expect(resolved.info.pricing).toMatchObject({ input: 1, output: 2, cacheRead: 0.1 });
+    // A model the settings say nothing about gets the catalog's (or the default) figures.
+    expect(resolveModel("lab/other", {}, custom).info.contextWindow).toBe(128_000);
+  });
+
+  it("names the key variable the settings chose when it is unset", async () => {
+    const resolved = resolveModel("lab/qwen3-coder", {}, custom);
+    await expect(createProvider(resolved, {})).rejects.toThrow(
+      "--model lab/qwen3-coder needs LAB_KEY",
+    );
+    const provider = await createProvider(resolved, { LAB_KEY: "k" });
+    expect(provider).toMatchObject({ id: "openai-chat", baseUrl: "http://127.0.0.1:9/v1" });
+  });
+
+  it("mentions settings-defined names when the prefix is unknown", () => {
+    let hint: string | undefined;
+    try {
+      resolveModel("nope/x", {}, custom);
+    } catch (error) {
+      hint = (error as { hint?: string }).hint;
+    }
+    expect(hint).toContain("lab/<model-id>");
+  });
+});

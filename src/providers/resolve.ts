@@ -3,6 +3,7 @@
 
 import { CairnError } from "../core/errors.ts";
 import { lookupModel, type ModelInfo } from "./catalog.ts";
+import type { ModelPricing } from "./catalog-data.ts";
 import type { Provider, ProviderId } from "./types.ts";
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -12,6 +13,35 @@ export interface ResolvedModel {
   /** The id sent to the provider, without the provider prefix. */
   model: string;
   info: ModelInfo;
+  /** Set when the provider is one defined in settings (`providers.<name>`). */
+  endpoint?: Endpoint;
+}
+
+/** What settings may say about a model the catalog does not know (or knows differently). */
+export interface ModelOverride {
+  contextWindow?: number;
+  maxOutputTokens?: number;
+  /** USD per million tokens. */
+  inputPrice?: number;
+  outputPrice?: number;
+}
+
+/** A server defined in settings: one of the wire protocols at a base URL of the user's choosing. */
+export interface CustomProvider {
+  type: ProviderId;
+  baseUrl: string;
+  /** Name of the environment variable holding the key; none for servers that need no key. */
+  apiKeyEnv?: string;
+  headers?: Readonly<Record<string, string>>;
+  models?: Readonly<Record<string, ModelOverride>>;
+}
+
+export interface Endpoint {
+  /** The name the user gave it in settings, for messages. */
+  name: string;
+  baseUrl: string;
+  apiKeyEnv?: string;
+  headers: Readonly<Record<string, string>>;
 }
 
 const providerIds: readonly ProviderId[] = ["anthropic", "openai", "openai-chat"];
@@ -35,10 +65,61 @@ export const noProviderHint = [
   "    then pass --model openai-chat/<model>  # e.g. openai-chat/qwen3-coder (Ollama, llama.cpp, vLLM, LM Studio)",
 ].join("\n");
 
-export function resolveModel(spec: string | undefined, env: Env): ResolvedModel {
+export function resolveModel(
+  spec: string | undefined,
+  env: Env,
+  custom: Readonly<Record<string, CustomProvider>> = {},
+): ResolvedModel {
   const chosen = nonEmpty(spec) ?? nonEmpty(env.CAIRN_MODEL) ?? defaultModelSpec(env);
-  const { provider, model } = splitSpec(chosen, env);
+  const slash = chosen.indexOf("/");
+  const name = slash > 0 ? chosen.slice(0, slash) : undefined;
+  const defined = name !== undefined ? custom[name] : undefined;
+  if (name !== undefined && defined) {
+    const model = chosen.slice(slash + 1);
+    if (!model) {
+      throw new CairnError(
+        "bad_model",
+        `--model ${chosen}: no model id after the provider`,
+        `e.g. ${name}/<model-id>`,
+      );
+    }
+    return {
+      provider: defined.type,
+      model,
+      info: withOverride(lookupModel(model), defined.models?.[model]),
+      endpoint: {
+        name,
+        baseUrl: defined.baseUrl,
+        ...(defined.apiKeyEnv !== undefined ? { apiKeyEnv: defined.apiKeyEnv } : {}),
+        headers: { ...defined.headers },
+      },
+    };
+  }
+  const { provider, model } = splitSpec(chosen, env, Object.keys(custom));
   return { provider, model, info: lookupModel(model) };
+}
+
+function withOverride(info: ModelInfo, override: ModelOverride | undefined): ModelInfo {
+  if (!override) return info;
+  const pricing: ModelPricing = {
+    ...info.pricing,
+    ...(override.inputPrice !== undefined
+      ? {
+          input: override.inputPrice,
+          cacheWrite: override.inputPrice * 1.25,
+          cacheRead: override.inputPrice * 0.1,
+        }
+      : {}),
+    ...(override.outputPrice !== undefined ? { output: override.outputPrice } : {}),
+  };
+  return {
+    ...info,
+    ...(override.contextWindow !== undefined ? { contextWindow: override.contextWindow } : {}),
+    ...(override.maxOutputTokens !== undefined
+      ? { maxOutputTokens: override.maxOutputTokens }
+      : {}),
+    pricing,
+  };
 }
 
 function defaultModelSpec(env: Env): string {
@@ -56,7 +137,11 @@ function defaultModelSpec(env: Env): string {
   throw new CairnError("no_provider", "no model provider is configured", noProviderHint);
 }
 
-function splitSpec(spec: string, env: Env): { provider: ProviderId; model: string } {
+function splitSpec(
+  spec: string,
+  env: Env,
+  customNames: readonly string[],
+): { provider: ProviderId; model: string } {
   const slash = spec.indexOf("/");
   if (slash > 0) {
     const prefix = spec.slice(0, slash);
@@ -67,7 +152,8 @@ function splitSpec(spec: string, env: Env): { provider: ProviderId; model: strin
       throw new CairnError(
         "bad_model",
         `unknown provider "${prefix}" in --model ${spec}`,
-        `Use one of ${providerIds.map((p) => `${p}/<model-id>`).join(", ")}; for a router such as OpenRouter, openai-chat/${spec}`,
+        `Use one of ${[...providerIds, ...customNames].map((p) => `${p}/<model-id>`).join(", ")}; ` +
+          `for a router such as OpenRouter, openai-chat/${spec}; or define "${prefix}" under "providers" in settings`,
       );
     }
   }
@@ -84,6 +170,7 @@ function splitSpec(spec: string, env: Env): { provider: ProviderId; model: strin
 
 /** Builds the adapter, checking credentials first so the error says exactly what to set. */
 export async function createProvider(resolved: ResolvedModel, env: Env): Promise<Provider> {
+  if (resolved.endpoint) return createCustomProvider(resolved, resolved.endpoint, env);
   switch (resolved.provider) {
     case "anthropic": {
       const apiKey = nonEmpty(env.ANTHROPIC_API_KEY);
@@ -121,6 +208,44 @@ export async function createProvider(resolved: ResolvedModel, env: Env): Promise
       }
       const { createOpenAIChatProvider } = await import("./openai-chat.ts");
       return createOpenAIChatProvider({ apiKey: key, baseUrl });
+    }
+    default: {
+      const never: never = resolved.provider;
+      return never;
+    }
+  }
+}
+
+/** A settings-defined server: its own base URL, key variable and headers; nothing from the built-in variables. */
+async function createCustomProvider(
+  resolved: ResolvedModel,
+  endpoint: Endpoint,
+  env: Env,
+): Promise<Provider> {
+  let apiKey: string | undefined;
+  if (endpoint.apiKeyEnv !== undefined) {
+    apiKey = nonEmpty(env[endpoint.apiKeyEnv]);
+    if (!apiKey) {
+      throw new CairnError(
+        "no_provider",
+        `--model ${endpoint.name}/${resolved.model} needs ${endpoint.apiKeyEnv}`,
+        `export ${endpoint.apiKeyEnv}=... (settings: providers.${endpoint.name}.apiKeyEnv names it)`,
+      );
+    }
+  }
+  const options = { baseUrl: endpoint.baseUrl, headers: endpoint.headers };
+  switch (resolved.provider) {
+    case "anthropic": {
+      const { createAnthropicProvider } = await import("./anthropic.ts");
+      return createAnthropicProvider({ ...options, apiKey });
+    }
+    case "openai": {
+      const { createOpenAIResponsesProvider } = await import("./openai-responses.ts");
+      return createOpenAIResponsesProvider({ ...options, apiKey });
+    }
+    case "openai-chat": {
+      const { createOpenAIChatProvider } = await import("./openai-chat.ts");
+      return createOpenAIChatProvider({ ...options, apiKey });
     }
     default: {
       const never: never = resolved.provider;
