@@ -1,7 +1,8 @@
-import { mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openCheckpoints } from "../checkpoints/index.ts";
 import type { AgentEvent } from "../core/events.ts";
 import type { ToolUseBlock } from "../core/messages.ts";
 import { parseRule, type PermissionPolicy } from "../permissions/index.ts";
@@ -9,7 +10,7 @@ import { bashTool } from "../tools/bash.ts";
 import { createToolSession, type Tool, type ToolSession } from "../tools/index.ts";
 import { readTool } from "../tools/read.ts";
 import { writeTool } from "../tools/write.ts";
-import { runToolCalls, type AskPermission } from "./run-tools.ts";
+import { runToolCalls, type AskPermission, type CheckpointHook } from "./run-tools.ts";
 
 let root: string;
 let session: ToolSession;
@@ -93,5 +94,80 @@ describe("the orchestrator's permission check", () => {
     );
     expect(JSON.stringify(results[0]?.content)).toContain("outside the workspace");
     expect(events.some((e) => e.type === "permission_denied")).toBe(true);
+  });
+});
+
+describe("the orchestrator's checkpoints", () => {
+  const bypass = policy({ mode: "bypassPermissions" });
+
+  async function runWith(calls: ToolUseBlock[], p: PermissionPolicy, hook: CheckpointHook) {
+    return runToolCalls(calls, {
+      tools: new Map(tools.map((t) => [t.name, t])),
+      policy: p,
+      askPermission: undefined,
+      session,
+      signal: new AbortController().signal,
+      emit: () => undefined,
+      invalidInputs: new Map(),
+      maxResultChars: 10_000,
+      maxConcurrency: 4,
+      checkpoints: hook,
+    });
+  }
+
+  it("saves a file before a write changes it, so a rewind puts it back, and names shell commands", async () => {
+    const store = await openCheckpoints(join(root, ".session", "checkpoints"));
+    await store.beginTurn({ prompt: "make notes", messageCount: 0 });
+    const results = await runWith(
+      [
+        call("w", "Write", { file_path: "notes/today.txt", content: "hi" }),
+        call("b", "Bash", { command: "echo done > log.txt" }),
+      ],
+      bypass,
+      store,
+    );
+    expect(results.map((r) => r.is_error)).toEqual([undefined, undefined]);
+    const [turn] = await store.list();
+    expect(turn?.files).toEqual([join(root, "notes/today.txt")]);
+    expect(turn?.uncovered).toEqual([{ tool: "Bash", command: "echo done > log.txt" }]);
+
+    await store.restore(await store.planRestore(1));
+    await expect(readFile(join(root, "notes/today.txt"))).rejects.toMatchObject({
+      code: "ENOENT",
+    });
+  });
+
+  it("does not run a write whose file could not be backed up", async () => {
+    const hook: CheckpointHook = {
+      beforeChange: () => Promise.reject(new Error("no space left on device")),
+      noteUncovered: () => undefined,
+    };
+    const results = await runWith(
+      [call("w", "Write", { file_path: "notes.txt", content: "hi" })],
+      bypass,
+      hook,
+    );
+    expect(results[0]).toMatchObject({ is_error: true });
+    expect(results[0]?.content).toBe(
+      "Write did not run: notes.txt could not be backed up for /rewind (no space left on device). No file was changed.",
+    );
+    await expect(readFile(join(root, "notes.txt"))).rejects.toMatchObject({ code: "ENOENT" });
+  });
+
+  it("saves nothing for a call that was denied", async () => {
+    const seen: string[][] = [];
+    const hook: CheckpointHook = {
+      beforeChange: (paths) => {
+        seen.push([...paths]);
+        return Promise.resolve();
+      },
+      noteUncovered: () => undefined,
+    };
+    await runWith(
+      [call("w", "Write", { file_path: "notes.txt", content: "hi" })],
+      policy({ deny: rules("Write") }),
+      hook,
+    );
+    expect(seen).toEqual([]);
   });
 });

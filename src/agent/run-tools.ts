@@ -37,6 +37,18 @@ export type AskPermission = (
   signal: AbortSignal,
 ) => Promise<PermissionAnswer>;
 
+/**
+ * Keeps files' earlier states so a rewind can restore them (src/checkpoints implements it). The
+ * orchestrator calls it for every call that was allowed to run: `beforeChange` with the paths of
+ * a file write (if it fails, the call does not run), `afterChange` once it ran, `noteUncovered`
+ * for a command whose changes cannot be saved.
+ */
+export interface CheckpointHook {
+  beforeChange(paths: readonly string[]): Promise<void>;
+  afterChange?(paths: readonly string[]): Promise<void>;
+  noteUncovered(tool: string, command: string): void | Promise<void>;
+}
+
 export interface ToolRunOptions {
   tools: ReadonlyMap<string, Tool>;
   policy: PermissionPolicy;
@@ -48,6 +60,7 @@ export interface ToolRunOptions {
   invalidInputs: ReadonlyMap<string, string>;
   maxResultChars: number;
   maxConcurrency: number;
+  checkpoints?: CheckpointHook;
 }
 
 type Prepared =
@@ -190,18 +203,25 @@ async function execute(
   const { call, tool } = job;
   if (options.signal.aborted) return errorResult(call.id, interruptedMessage);
   options.emit({ type: "tool_start", toolUseId: call.id, name: tool.name, input: job.input });
+  const checkpoint = await checkpointBefore(job, options);
   let output: ToolOutput;
-  try {
-    output = await tool.run(job.input, {
-      cwd: options.session.workspace.root,
-      signal: options.signal,
-      session: options.session,
-    });
-  } catch (error) {
-    const message = options.signal.aborted
-      ? interruptedMessage
-      : `${tool.name} failed: ${error instanceof Error ? error.message : String(error)}`;
-    output = { content: message, isError: true };
+  if (checkpoint.refused !== undefined) {
+    output = { content: checkpoint.refused, isError: true };
+  } else {
+    try {
+      output = await tool.run(job.input, {
+        cwd: options.session.workspace.root,
+        signal: options.signal,
+        session: options.session,
+      });
+    } catch (error) {
+      const message = options.signal.aborted
+        ? interruptedMessage
+        : `${tool.name} failed: ${error instanceof Error ? error.message : String(error)}`;
+      output = { content: message, isError: true };
+    }
+    const note = checkpoint.note ?? (await checkpointAfter(checkpoint.paths, options));
+    if (note !== undefined) output = withNote(output, note);
   }
   options.emit({
     type: "tool_end",
@@ -216,6 +236,79 @@ async function execute(
     content: capContent(output.content, options.maxResultChars),
     ...(output.isError ? { is_error: true } : {}),
   };
+}
+
+interface CheckpointStep {
+  /** Set when the call must not run: its files could not be backed up. */
+  refused?: string;
+  /** Set when the call may run but what it does could not be recorded. */
+  note?: string;
+  /** The files saved before the call, to record again after it. */
+  paths: readonly string[];
+}
+
+/**
+ * Saves the files a write will change before it runs, or names a command whose changes cannot
+ * be saved. A write whose files could not be saved does not run: a rewind must never find a
+ * change it has no earlier copy of.
+ */
+async function checkpointBefore(
+  job: Extract<Prepared, { kind: "run" }>,
+  options: ToolRunOptions,
+): Promise<CheckpointStep> {
+  const hook = options.checkpoints;
+  if (hook === undefined) return { paths: [] };
+  const { access } = job.query;
+  if (access.kind === "write") {
+    const paths = access.paths.map((path) => path.absolute);
+    try {
+      await hook.beforeChange(paths);
+      return { paths };
+    } catch (error) {
+      const shown = access.paths.map((path) => path.display).join(", ");
+      return {
+        paths: [],
+        refused: `${job.tool.name} did not run: ${shown} could not be backed up for /rewind (${errorText(error)}). No file was changed.`,
+      };
+    }
+  }
+  if (access.kind === "command" && !job.tool.readOnly) {
+    try {
+      await hook.noteUncovered(job.tool.name, access.command);
+    } catch (error) {
+      return {
+        paths: [],
+        note: `cairn could not record this command in the session's checkpoints (${errorText(error)}).`,
+      };
+    }
+  }
+  return { paths: [] };
+}
+
+/** Records what a write left behind; a failure is told, not fatal (the change is already made). */
+async function checkpointAfter(
+  paths: readonly string[],
+  options: ToolRunOptions,
+): Promise<string | undefined> {
+  if (paths.length === 0 || options.checkpoints?.afterChange === undefined) return undefined;
+  try {
+    await options.checkpoints.afterChange(paths);
+    return undefined;
+  } catch (error) {
+    return `cairn could not record the result of this change in the session's checkpoints (${errorText(error)}); /rewind may call later edits of these files conflicts.`;
+  }
+}
+
+function withNote(output: ToolOutput, note: string): ToolOutput {
+  const content =
+    typeof output.content === "string"
+      ? `${output.content}\n\n[${note}]`
+      : [...output.content, { type: "text" as const, text: `[${note}]` }];
+  return { ...output, content };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** The session's shell parser, created by the first command (it loads its grammar on first use). */

@@ -8,6 +8,11 @@ export interface SystemPromptOptions {
   replace?: string;
   /** Added after everything else (`--append-system-prompt`). */
   append?: string;
+  /**
+   * The memory files' text (AGENTS.md, CLAUDE.md), read once at start. It sits in the system
+   * prompt so it stays in the cached prefix and survives compaction without being re-sent.
+   */
+  memory?: string;
 }
 
 const instructions = `You are cairn, a coding agent working in the user's repository through the tools you are given.
@@ -24,6 +29,7 @@ export function buildSystemPrompt(options: SystemPromptOptions): string {
     options.replace ?? instructions,
     `Environment:\n- Working directory: ${options.cwd}\n- Platform: ${options.platform}`,
   ];
+  if (options.memory?.trim()) parts.push(options.memory.trim());
   if (options.append?.trim()) parts.push(options.append.trim());
   return parts.join("\n\n");
 }

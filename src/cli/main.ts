@@ -5,6 +5,7 @@ import { CairnError, errorMessage } from "../core/errors.ts";
 import { helpText, parseArgs } from "./args.ts";
 import { runPrint } from "./print.ts";
 import { resolveCwd } from "./setup.ts";
+import { subcommands } from "./subcommands.ts";
 
 export async function main(argv: readonly string[], version: string): Promise<void> {
   const controller = new AbortController();
@@ -38,6 +39,8 @@ async function dispatch(
   version: string,
   signal: AbortSignal,
 ): Promise<number> {
+  const command = subcommands[argv[0] ?? ""];
+  if (command) return command(argv.slice(1), signal);
   const args = parseArgs(argv);
   if (args.help) {
     process.stdout.write(helpText);

@@ -127,6 +127,16 @@ function eventMessage(event: AgentEvent, sessionId: string): Record<string, unkn
         session_id: sessionId,
         uuid: base.uuid,
       };
+    case "compaction":
+      // Eliding old tool output alone is not a boundary: the conversation keeps its turns.
+      if (event.summary === null) return undefined;
+      return {
+        type: "system",
+        subtype: "compact_boundary",
+        compact_metadata: { trigger: event.trigger, pre_tokens: event.tokensBefore },
+        session_id: sessionId,
+        uuid: base.uuid,
+      };
     case "stream":
     case "tool_start":
     case "tool_end":

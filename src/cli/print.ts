@@ -1,6 +1,7 @@
 // Print mode (`cairn -p`): runs the agent without a UI and writes the documented output
 // contract to stdout (text, json or stream-json). Progress and warnings go to stderr only.
 
+import { homedir } from "node:os";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import type { AgentEvent } from "../core/events.ts";
@@ -9,8 +10,16 @@ import { newSessionId } from "../core/ids.ts";
 import { userText, type UserMessage } from "../core/messages.ts";
 import { emptyUsage } from "../core/usage.ts";
 import type { Conversation, RunResult } from "../agent/index.ts";
-import { cairnHome, openDebugLog, type DebugLog } from "../config/index.ts";
-import { ProviderError } from "../providers/index.ts";
+import { cairnHome, disabledDebugLog, openDebugLog, type DebugLog } from "../config/index.ts";
+import {
+  createNestedMemory,
+  formatMemory,
+  formatNestedMemory,
+  loadMemory,
+} from "../memory/index.ts";
+import { costUsd, ProviderError } from "../providers/index.ts";
+import { cleanupSessions } from "../sessions/index.ts";
+import { openPersistence, type Persistence } from "./persistence.ts";
 import type { CliArgs } from "./args.ts";
 import {
   eventMessages,
@@ -36,7 +45,6 @@ export interface PrintIo {
 /** Runs print mode; returns the process exit code. */
 export async function runPrint(args: CliArgs, cwd: string, io: PrintIo): Promise<number> {
   const started = performance.now();
-  const sessionId = newSessionId();
   const writeLine = (value: unknown): void => {
     io.stdout.write(`${JSON.stringify(value)}\n`);
   };
@@ -44,14 +52,33 @@ export async function runPrint(args: CliArgs, cwd: string, io: PrintIo): Promise
     io.stderr.write(`cairn: ${message}\n`);
   };
   const structured = args.outputFormat !== "text";
-  const debug = openDebugLog(io.env, cairnHome(io.env), sessionId);
-  debug.log("print mode", { argv: process.argv.slice(2), cwd });
+  const home = cairnHome(io.env);
+  let sessionId = args.sessionId ?? newSessionId();
+  let debug = disabledDebugLog;
 
+  let persistence: Persistence | undefined;
   let session: Session;
   try {
-    session = await createSession(args, io.env, cwd, undefined);
+    persistence = await openPersistence(args, { cairnHome: home, root: cwd, warn });
+    sessionId = persistence.sessionId;
+    debug = openDebugLog(io.env, home, sessionId);
+    debug.log("print mode", { argv: process.argv.slice(2), cwd, resumed: persistence.resumed });
+    const memory = await loadSessionMemory(cwd, home, io.env, warn);
+    session = await createSession(args, io.env, cwd, undefined, {
+      ...(persistence.checkpoints ? { checkpoints: persistence.checkpoints } : {}),
+      memory: memory.text,
+      onPathsTouched: memory.nested,
+    });
+    for (const warning of session.warnings) warn(warning);
     if (session.sandboxWarning !== undefined) warn(session.sandboxWarning);
+    const pricing = session.resolved.info.pricing;
+    await persistence.describe({
+      model: session.resolved.model,
+      provider: session.provider.id,
+      costOf: (usage) => costUsd(pricing, usage),
+    });
   } catch (error) {
+    await persistence?.close();
     debug.log("setup failed", { error: errorMessage(error), stack: (error as Error).stack });
     // A setup failure still honours the output contract: scripts get a result object.
     if (structured) {
@@ -68,6 +95,7 @@ export async function runPrint(args: CliArgs, cwd: string, io: PrintIo): Promise
     throw error;
   }
 
+  const cleanup = cleanupOldSessions(home, session.settings.effective.cleanupPeriodDays, debug);
   try {
     return await driveSession({
       args,
@@ -75,6 +103,7 @@ export async function runPrint(args: CliArgs, cwd: string, io: PrintIo): Promise
       io,
       session,
       sessionId,
+      persistence,
       started,
       debug,
       writeLine,
@@ -83,7 +112,55 @@ export async function runPrint(args: CliArgs, cwd: string, io: PrintIo): Promise
   } finally {
     // Background jobs die with the session, and its temp files go with it.
     await session.toolSession.dispose();
+    await persistence.close();
+    await cleanup;
   }
+}
+
+/** Removes transcripts older than cleanupPeriodDays (default 30); problems go to the debug log. */
+async function cleanupOldSessions(
+  home: string,
+  days: number | undefined,
+  debug: DebugLog,
+): Promise<void> {
+  try {
+    const { removed, problems } = await cleanupSessions(home, days ?? 30, new Date());
+    if (removed.length > 0 || problems.length > 0) debug.log("cleanup", { removed, problems });
+  } catch (error) {
+    debug.log("cleanup failed", { error: errorMessage(error) });
+  }
+}
+
+/** The memory files' text for the system prompt, and the hook that adds nested ones later. */
+async function loadSessionMemory(
+  cwd: string,
+  cairn: string,
+  env: PrintIo["env"],
+  warn: (message: string) => void,
+): Promise<{ text: string; nested: (paths: readonly string[]) => Promise<string | undefined> }> {
+  const home = homedir();
+  const claudeHome = env.CLAUDE_CONFIG_DIR?.trim();
+  const loaded = await loadMemory({
+    cwd,
+    home,
+    cairnHome: cairn,
+    ...(claudeHome ? { claudeHome } : {}),
+  });
+  for (const warning of loaded.warnings) warn(warning);
+  const nested = createNestedMemory({
+    root: loaded.root,
+    cwd: loaded.cwd,
+    home,
+    loaded: loaded.loadedPaths,
+    onWarning: warn,
+  });
+  return {
+    text: formatMemory(loaded.files),
+    nested: async (paths) => {
+      const text = formatNestedMemory(await nested.touch(paths));
+      return text === "" ? undefined : text;
+    },
+  };
 }
 
 interface Drive {
@@ -92,6 +169,7 @@ interface Drive {
   io: PrintIo;
   session: Session;
   sessionId: string;
+  persistence: Persistence;
   started: number;
   debug: DebugLog;
   writeLine: (value: unknown) => void;
@@ -100,7 +178,7 @@ interface Drive {
 
 /** Runs the prompt (or each stream-json message) and writes the output; returns the exit code. */
 async function driveSession(drive: Drive): Promise<number> {
-  const { args, cwd, io, session, sessionId, started, debug, writeLine, warn } = drive;
+  const { args, cwd, io, session, sessionId, persistence, started, debug, writeLine, warn } = drive;
   const model = { ...session.resolved.info, id: session.resolved.model };
   debug.log("session", {
     provider: session.provider.id,
@@ -124,14 +202,23 @@ async function driveSession(drive: Drive): Promise<number> {
     );
   }
 
-  const conversation: Conversation = { messages: [] };
+  const conversation: Conversation = { messages: persistence.messages };
+  if (args.compact) return compactOnly(drive, conversation);
   const denials: PermissionDenial[] = [];
   const emit = (event: AgentEvent): void => {
     if (event.type !== "stream") debug.log(`event ${event.type}`, summarise(event));
+    persistence.record(event);
     if (event.type === "retry") {
       warn(
         `${event.error}; retrying in ${(event.delayMs / 1000).toFixed(1)} s ` +
           `(attempt ${event.attempt}/${event.maxRetries})`,
+      );
+    }
+    if (event.type === "compaction" && event.trigger === "auto") {
+      warn(
+        event.summary === null
+          ? `context: old tool output elided (about ${event.tokensBefore} → ${event.tokensAfter} tokens)`
+          : `context: conversation compacted into a summary (about ${event.tokensBefore} → ${event.tokensAfter} tokens)`,
       );
     }
     if (event.type === "permission_denied") {
@@ -153,7 +240,9 @@ async function driveSession(drive: Drive): Promise<number> {
   let runStarted = started;
   const runOne = async (prompt: UserMessage): Promise<RunResult> => {
     denials.length = 0;
+    await persistence.beginRun(prompt);
     const run = await session.agent.run(conversation, prompt, { signal: io.signal, emit });
+    await persistence.endRun(run, performance.now() - runStarted);
     lastErrors = runErrors(run, io.signal);
     debug.log("run ended", {
       outcome: run.outcome,
@@ -237,6 +326,67 @@ async function driveSession(drive: Drive): Promise<number> {
   return exitCode(last, io.signal);
 }
 
+/**
+ * `cairn -p --compact [instructions]` with -c/-r: summarises the session's conversation now and
+ * ends; the summary is the result. The next --continue goes on from the summary.
+ */
+async function compactOnly(drive: Drive, conversation: Conversation): Promise<number> {
+  const { args, io, session, sessionId, persistence, started, writeLine, warn } = drive;
+  if (!persistence.resumed) {
+    throw new CairnError(
+      "bad_flag",
+      "--compact needs a session to compact",
+      "Add --continue (the latest session here) or --resume <id>.",
+    );
+  }
+  const compacted = await session.agent.compact(conversation, {
+    signal: io.signal,
+    emit: (event) => persistence.record(event),
+    ...(args.prompt !== undefined ? { instructions: args.prompt } : {}),
+  });
+  const text =
+    compacted.summary ??
+    (compacted.outcome === "nothing_to_compact"
+      ? `Nothing to compact: ${compacted.reason ?? "the conversation is already short"}`
+      : "");
+  const run: RunResult = {
+    outcome:
+      compacted.outcome === "aborted"
+        ? "aborted"
+        : compacted.outcome === "error"
+          ? "error"
+          : "success",
+    finalText: text,
+    numTurns: 0,
+    usage: compacted.usage,
+    costUsd: compacted.costUsd,
+    apiDurationMs: compacted.apiDurationMs,
+    stopReason: null,
+    ...(compacted.error ? { error: compacted.error } : {}),
+  };
+  await persistence.endRun(run, performance.now() - started);
+  const errors = runErrors(run, io.signal);
+  if (args.outputFormat === "text") {
+    if (run.outcome === "success") io.stdout.write(`${text}\n`);
+  } else {
+    writeLine(
+      resultMessage({
+        run,
+        sessionId,
+        model: { ...session.resolved.info, id: session.resolved.model },
+        durationMs: performance.now() - started,
+        denials: [],
+        errors,
+      }),
+    );
+  }
+  for (const line of errors) warn(line);
+  if (compacted.outcome === "compacted") {
+    warn(`compacted: about ${compacted.tokensBefore} → ${compacted.tokensAfter} tokens`);
+  }
+  return exitCode(run, io.signal);
+}
+
 /** What the debug log keeps of an event: its shape, not whole messages. */
 function summarise(event: AgentEvent): unknown {
   switch (event.type) {
@@ -244,6 +394,10 @@ function summarise(event: AgentEvent): unknown {
       return { ...event.turn, blocks: event.message.content.map((b) => b.type) };
     case "user":
       return { origin: event.origin, blocks: event.message.content.length };
+    case "compaction": {
+      const { messages, summary, ...rest } = event;
+      return { ...rest, messages: messages.length, summaryChars: summary?.length ?? 0 };
+    }
     default:
       return event;
   }

@@ -1,23 +1,31 @@
 // Assembles an agent from CLI options and the environment: model and provider (with retries),
 // tools, permission policy and system prompt. Shared by every CLI front-end.
 
-import { realpath, stat } from "node:fs/promises";
+import { readFile, realpath, stat } from "node:fs/promises";
 import { homedir } from "node:os";
-import { resolve } from "node:path";
+import { relative, resolve, sep } from "node:path";
 import { CairnError } from "../core/errors.ts";
-import { buildSystemPrompt, createAgent, type Agent, type AskPermission } from "../agent/index.ts";
+import {
+  buildSystemPrompt,
+  createAgent,
+  type Agent,
+  type AgentConfig,
+  type AskPermission,
+} from "../agent/index.ts";
 import {
   createReadDenyFilter,
   parseRule,
   ruleNamesTool,
   splitRuleList,
   type PermissionPolicy,
+  type Rule,
 } from "../permissions/index.ts";
 import {
   createProvider,
   defaultRetryPolicy,
   resolveModel,
   withRetries,
+  type CustomProvider,
   type Env,
   type Provider,
   type ResolvedModel,
@@ -32,6 +40,17 @@ import {
   type ToolSession,
 } from "../tools/index.ts";
 import { configureSandbox, createExecutor, sandboxWish } from "../sandbox/index.ts";
+import {
+  cairnHome,
+  isTrusted,
+  loadSettings,
+  parseSettingsText,
+  runApiKeyHelper,
+  settingsDirectories,
+  settingsRules,
+  type LoadedSettings,
+  type Settings,
+} from "../config/index.ts";
 import type { CliArgs } from "./args.ts";
 
 export interface Session {
@@ -47,6 +66,21 @@ export interface Session {
   apiKeySource: string;
   /** One line for stderr when Bash runs without a sandbox because none is available. */
   sandboxWarning?: string;
+  /** Settings as loaded (layers, effective values); their warnings are in `warnings`. */
+  settings: LoadedSettings;
+  /** Lines for stderr: settings problems that did not stop the run, untrusted keys ignored. */
+  warnings: string[];
+  /** The environment the session runs with: the process's, plus the settings' `env`. */
+  env: Env;
+}
+
+/** What the caller adds to a session: things that live beside it (transcript, checkpoints, memory). */
+export interface SessionExtras {
+  checkpoints?: AgentConfig["checkpoints"];
+  /** Appended to the system prompt: the memory files' text. */
+  memory?: string;
+  /** Tells the agent which nested memory files join when a tool touches a folder. */
+  onPathsTouched?: AgentConfig["onPathsTouched"];
 }
 
 export async function resolveCwd(requested: string | undefined, base: string): Promise<string> {
@@ -63,17 +97,136 @@ export async function resolveCwd(requested: string | undefined, base: string): P
   return realpath(cwd);
 }
 
-/** The policy from the flags; `/path` patterns in CLI rules anchor at the workspace root. */
-export function buildPolicy(args: CliArgs, cwd: string): PermissionPolicy {
+/**
+ * The policy from the flags and settings. `/path` patterns anchor at the workspace root; a rule
+ * from a settings file says which file it came from, so a decision names where to change it.
+ */
+export function buildPolicy(
+  args: CliArgs,
+  cwd: string,
+  settings?: LoadedSettings,
+  home = homedir(),
+): PermissionPolicy {
+  const permissions = settings?.effective.permissions;
   const mode = args.dangerouslySkipPermissions
     ? "bypassPermissions"
-    : (args.permissionMode ?? "default");
+    : (args.permissionMode ?? permissions?.defaultMode ?? "default");
+  if (
+    settings &&
+    mode === "bypassPermissions" &&
+    permissions?.disableBypassPermissionsMode === "disable"
+  ) {
+    throw new CairnError(
+      "bad_config",
+      "bypassPermissions is disabled by settings (permissions.disableBypassPermissionsMode)",
+      `Choose another --permission-mode; the setting is in ${settingsSourceOf(settings, "disableBypassPermissionsMode").join(", ")}`,
+    );
+  }
+  const fromFiles = settings
+    ? settingsRules(settings, parseRule)
+    : { allow: [], ask: [], deny: [] };
+  const labelled = (rules: typeof fromFiles.allow): Rule[] =>
+    rules.map(({ origin, ...rule }) => ({
+      ...rule,
+      source: `${rule.source} (${shortPath(origin, cwd, home)})`,
+    }));
   return {
     mode,
-    allow: splitRuleList(args.allowedTools).map((r) => parseRule(r, "--allowedTools", cwd)),
-    ask: [],
-    deny: splitRuleList(args.disallowedTools).map((r) => parseRule(r, "--disallowedTools", cwd)),
+    allow: [
+      ...splitRuleList(args.allowedTools).map((r) => parseRule(r, "--allowedTools", cwd)),
+      ...labelled(fromFiles.allow),
+    ],
+    ask: labelled(fromFiles.ask),
+    deny: [
+      ...splitRuleList(args.disallowedTools).map((r) => parseRule(r, "--disallowedTools", cwd)),
+      ...labelled(fromFiles.deny),
+    ],
   };
+}
+
+function settingsSourceOf(settings: LoadedSettings, key: string): string[] {
+  return settings.layers
+    .filter(
+      (layer) =>
+        layer.settings.permissions?.[key as keyof typeof layer.settings.permissions] !== undefined,
+    )
+    .map((layer) => layer.path);
+}
+
+/** A file path as people read it: relative to the workspace, or to home, or absolute. */
+function shortPath(path: string, cwd: string, home: string): string {
+  const inside = relative(cwd, path);
+  if (inside !== "" && !inside.startsWith("..") && !inside.startsWith(sep)) return inside;
+  const inHome = relative(home, path);
+  if (inHome !== "" && !inHome.startsWith("..") && !inHome.startsWith(sep)) return `~/${inHome}`;
+  return path;
+}
+
+/** `--settings`: a JSON file's path, or the JSON itself (it starts with `{`). */
+async function settingsFromFlag(
+  value: string | undefined,
+  cwd: string,
+): Promise<Settings | undefined> {
+  if (value === undefined) return undefined;
+  const inline = value.trimStart().startsWith("{");
+  const file = inline ? "--settings" : resolve(cwd, value);
+  let text = value;
+  if (!inline) {
+    try {
+      text = await readFile(file, "utf8");
+    } catch (error) {
+      throw new CairnError(
+        "bad_flag",
+        `--settings ${value}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+        'Pass a settings JSON file or the JSON itself, e.g. --settings \'{"model":"sonnet"}\'',
+      );
+    }
+  }
+  return parseSettingsText(text, file).settings;
+}
+
+/** Loads every settings layer for the workspace; a repository's own files count only once trusted. */
+export async function loadSessionSettings(
+  args: CliArgs,
+  env: Env,
+  cwd: string,
+): Promise<LoadedSettings> {
+  const home = homedir();
+  const cairn = cairnHome(env);
+  const claudeHome = env.CLAUDE_CONFIG_DIR?.trim();
+  return loadSettings({
+    workspaceRoot: cwd,
+    home,
+    cairnHome: cairn,
+    ...(claudeHome ? { claudeHome: resolve(claudeHome) } : {}),
+    trusted: await isTrusted(cwd, cairn),
+    ...(args.settings !== undefined ? { cli: await settingsFromFlag(args.settings, cwd) } : {}),
+  });
+}
+
+/** Folders from --add-dir and permissions.additionalDirectories, each checked to exist. */
+async function extraDirectories(
+  args: CliArgs,
+  cwd: string,
+  settings: LoadedSettings,
+): Promise<string[]> {
+  const wanted = [
+    ...args.addDir.map((dir) => ({ dir: resolve(cwd, dir), from: `--add-dir ${dir}` })),
+    ...settingsDirectories(settings, homedir()).map((dir) => ({
+      dir,
+      from: `permissions.additionalDirectories (${dir})`,
+    })),
+  ];
+  const found: string[] = [];
+  for (const { dir, from } of wanted) {
+    const info = await stat(dir).catch(() => undefined);
+    if (!info?.isDirectory()) {
+      throw new CairnError("bad_flag", `${from}: no such directory`, `Checked ${dir}`);
+    }
+    const real = await realpath(dir);
+    if (real !== cwd && !found.includes(real)) found.push(real);
+  }
+  return found;
 }
 
 /** A bare tool name in the deny list removes the tools it names from what the model is offered. */
@@ -84,13 +237,28 @@ function availableTools(all: readonly Tool[], policy: PermissionPolicy): Tool[] 
 
 export async function createSession(
   args: CliArgs,
-  env: Env,
+  processEnv: Env,
   cwd: string,
   askPermission: AskPermission | undefined,
+  extras: SessionExtras = {},
 ): Promise<Session> {
-  const policy = buildPolicy(args, cwd);
-  const resolved = resolveModel(args.model, env);
-  const provider = withRetries(await createProvider(resolved, env), retryPolicy(env));
+  const settings = await loadSessionSettings(args, processEnv, cwd);
+  const effective = settings.effective;
+  // The settings' `env` applies to the whole session: cairn's own variables and commands alike.
+  const env: Env = { ...processEnv, ...effective.env };
+  const policy = buildPolicy(args, cwd, settings);
+  const custom = customProviders(effective);
+  const helper = effective.apiKeyHelper;
+  const resolved = resolveModel(
+    args.model ?? effective.model,
+    helper !== undefined && !hasAnyKey(env) ? { ...env, ANTHROPIC_API_KEY: "(apiKeyHelper)" } : env,
+    custom,
+  );
+  const providerEnv =
+    helper !== undefined
+      ? { ...env, [keyVariable(resolved)]: await runApiKeyHelper(helper, { cwd, env: { ...env } }) }
+      : env;
+  const provider = withRetries(await createProvider(resolved, providerEnv), retryPolicy(env));
   const tools = availableTools(
     [
       ...builtinTools(editStyleFor(resolved.provider, resolved.model)),
@@ -100,13 +268,13 @@ export async function createSession(
   );
   const thinkingBudget = envInt(env, "MAX_THINKING_TOKENS", 0) || undefined;
   const home = homedir();
-  const wish = sandboxWish(args, env);
+  const wish = sandboxWish(args, env, effective.sandbox?.enabled);
   // Probing bubblewrap runs it once (~10 ms); without the Bash tool there is nothing to confine.
   const sandbox = tools.some((tool) => tool.name === "Bash")
     ? await configureSandbox({ wish, platform: process.platform, env, network: "none" })
     : { executor: createExecutor({ mode: "none" }) };
   const toolSession = createToolSession(
-    { root: cwd, additionalDirs: [] },
+    { root: cwd, additionalDirs: await extraDirectories(args, cwd, settings) },
     {
       readDeny: createReadDenyFilter(policy.deny, {
         cwd,
@@ -126,6 +294,7 @@ export async function createSession(
       platform: process.platform,
       ...(args.systemPrompt !== undefined ? { replace: args.systemPrompt } : {}),
       ...(args.appendSystemPrompt !== undefined ? { append: args.appendSystemPrompt } : {}),
+      ...(extras.memory ? { memory: extras.memory } : {}),
     }),
     tools,
     policy,
@@ -134,6 +303,9 @@ export async function createSession(
     ...(args.maxTurns !== undefined ? { maxTurns: args.maxTurns } : {}),
     ...(thinkingBudget !== undefined ? { thinkingBudget } : {}),
     ...maxTokensFor(resolved, thinkingBudget),
+    compaction: compactionSettings(effective, env),
+    ...(extras.checkpoints ? { checkpoints: extras.checkpoints } : {}),
+    ...(extras.onPathsTouched ? { onPathsTouched: extras.onPathsTouched } : {}),
   });
   return {
     agent,
@@ -143,9 +315,63 @@ export async function createSession(
     policy,
     cwd,
     toolSession,
-    apiKeySource: apiKeySource(resolved, env),
+    apiKeySource: helper !== undefined ? "apiKeyHelper" : apiKeySource(resolved, env),
     ...(sandbox.warning !== undefined ? { sandboxWarning: sandbox.warning } : {}),
+    settings,
+    warnings: settings.warnings,
+    env,
   };
+}
+
+function customProviders(settings: Settings): Record<string, CustomProvider> {
+  const types = {
+    anthropic: "anthropic",
+    "openai-chat": "openai-chat",
+    "openai-responses": "openai",
+  } as const;
+  return Object.fromEntries(
+    Object.entries(settings.providers ?? {}).map(([name, p]) => [
+      name,
+      {
+        type: types[p.type],
+        baseUrl: p.baseUrl,
+        ...(p.apiKeyEnv !== undefined ? { apiKeyEnv: p.apiKeyEnv } : {}),
+        ...(p.headers !== undefined ? { headers: p.headers } : {}),
+        ...(p.models !== undefined ? { models: p.models } : {}),
+      },
+    ]),
+  );
+}
+
+function hasAnyKey(env: Env): boolean {
+  return ["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "OPENAI_API_KEY"].some((k) =>
+    env[k]?.trim(),
+  );
+}
+
+/** The variable the chosen provider reads its key from, which apiKeyHelper's output fills. */
+function keyVariable(resolved: ResolvedModel): string {
+  if (resolved.endpoint?.apiKeyEnv !== undefined) return resolved.endpoint.apiKeyEnv;
+  return resolved.provider === "anthropic" ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY";
+}
+
+/** Auto-compaction: settings, then CAIRN_AUTOCOMPACT_PCT / DISABLE_AUTO_COMPACT from the environment. */
+function compactionSettings(settings: Settings, env: Env): { enabled: boolean; threshold: number } {
+  const disabled = env.DISABLE_AUTO_COMPACT === "1" || settings.autoCompactEnabled === false;
+  const pct = env.CAIRN_AUTOCOMPACT_PCT_OVERRIDE ?? env.CLAUDE_AUTOCOMPACT_PCT_OVERRIDE;
+  let threshold = settings.autoCompactThreshold ?? 0.8;
+  if (pct !== undefined && pct.trim() !== "") {
+    const value = Number(pct);
+    if (!Number.isFinite(value) || value < 1 || value > 100) {
+      throw new CairnError(
+        "bad_flag",
+        `CAIRN_AUTOCOMPACT_PCT_OVERRIDE=${pct}: expected a percentage between 1 and 100`,
+        "e.g. CAIRN_AUTOCOMPACT_PCT_OVERRIDE=70 compacts when the conversation fills 70 % of the window",
+      );
+    }
+    threshold = value / 100;
+  }
+  return { enabled: !disabled, threshold };
 }
 
 /** Anthropic requires max_tokens; OpenAI-style servers choose their own unless told. */

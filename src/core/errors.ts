@@ -6,10 +6,17 @@ export type CairnErrorCode =
   | "bad_model"
   | "bad_flag"
   | "bad_input"
+  | "bad_config"
   | "provider_auth"
   | "provider_request"
   | "provider_not_found"
   | "provider_unavailable"
+  | "session_busy"
+  | "session_exists"
+  | "session_not_found"
+  | "session_ambiguous"
+  | "session_unreadable"
+  | "session_write"
   | "aborted";
 
 export class CairnError extends Error {

@@ -1,7 +1,7 @@
 // The typed events the agent emits while it runs. Every front-end (print mode, TUI, ACP, SDK)
 // renders these and nothing else.
 
-import type { AssistantMessage, UserMessage } from "./messages.ts";
+import type { AssistantMessage, Message, UserMessage } from "./messages.ts";
 import type { StopReason, StreamEvent } from "./stream.ts";
 import type { Usage } from "./usage.ts";
 
@@ -11,6 +11,12 @@ export interface AssistantTurn {
   model: string;
   stopReason: StopReason | null;
   usage: Usage;
+  /**
+   * Input tokens of the request this turn answered: the provider's count (input + cache read +
+   * cache creation) when it reported one, else cairn's estimate. With the model's context
+   * window, what a front-end shows as "% of context used".
+   */
+  contextTokens: number;
 }
 
 export type AgentEvent =
@@ -37,4 +43,22 @@ export type AgentEvent =
       toolName: string;
       input: unknown;
       reason: string;
+    }
+  /**
+   * The conversation was shortened to fit the context window: old tool output elided, and (when
+   * `summary` is not null) everything but the latest turns replaced by the model's summary.
+   * `messages` is the whole conversation from now on; the transcript keeps what came before.
+   */
+  | {
+      type: "compaction";
+      trigger: "auto" | "manual";
+      summary: string | null;
+      /** How many tool results had their content replaced by a short marker. */
+      elided: number;
+      messages: Message[];
+      /** Input tokens of a request before and after (estimates, or the provider's count before). */
+      tokensBefore: number;
+      tokensAfter: number;
+      /** What the summary call spent (zero when only tool output was elided). */
+      usage: Usage;
     };

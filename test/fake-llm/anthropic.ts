@@ -14,6 +14,8 @@ export const anthropicWire: WireFormat = {
   streamError: anthropicStreamError,
   completeResponse: anthropicMessage,
   errorBody: anthropicErrorBody,
+  promptTooLongBody: (tokens, limit, requestId) =>
+    anthropicErrorBody(400, `prompt is too long: ${tokens} tokens > ${limit} maximum`, requestId),
 };
 
 export function anthropicStreamEvents(turn: ReplyTurn, ctx: RenderContext): SseEvent[] {

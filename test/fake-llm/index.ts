@@ -13,6 +13,7 @@ export type {
   Scenario,
   ScriptedBlock,
   ScriptedUsage,
+  StandingReply,
   Turn,
 } from "./scenario.ts";
 export type { Wire } from "./wire-format.ts";

@@ -1,7 +1,7 @@
 // Renders scripted replies in the OpenAI Chat Completions wire format: `chat.completion.chunk`
 // SSE data lines ending in [DONE], the complete `chat.completion`, and the error envelope.
 
-import { openAiErrorBody } from "./openai-error.ts";
+import { openAiContextLengthBody, openAiErrorBody } from "./openai-error.ts";
 import { findChatViolation } from "./openai-chat-checks.ts";
 import { chunks, planReply, type PlannedBlock, type ReplyPlan } from "./reply-plan.ts";
 import type { ReplyTurn } from "./scenario.ts";
@@ -15,6 +15,12 @@ export const openAiChatWire: WireFormat = {
   streamError: chatStreamError,
   completeResponse: chatCompletion,
   errorBody: (status, message) => openAiErrorBody(status, message),
+  promptTooLongBody: (tokens, limit) =>
+    openAiContextLengthBody(
+      `This model's maximum context length is ${limit} tokens. However, your messages resulted ` +
+        `in ${tokens} tokens. Please reduce the length of the messages.`,
+      "messages",
+    ),
 };
 
 const FINISH_REASONS = {

@@ -12,6 +12,13 @@ export function openAiErrorBody(status: number, message: string): { error: OpenA
   return { error: { message, ...typeAndCode(status), param: null } };
 }
 
+/** OpenAI's refusal of a prompt over the context window; the wording differs per API. */
+export function openAiContextLengthBody(message: string, param: string): { error: OpenAiError } {
+  return {
+    error: { message, type: "invalid_request_error", param, code: "context_length_exceeded" },
+  };
+}
+
 function typeAndCode(status: number): { type: string; code: string | null } {
   if (status === 401) return { type: "invalid_request_error", code: "invalid_api_key" };
   if (status === 429) return { type: "requests", code: "rate_limit_exceeded" };

@@ -1,7 +1,7 @@
 // Renders scripted replies in the OpenAI Responses wire format: the documented `response.*`
 // SSE events (numbered, no [DONE]), the complete `response` object, and the error envelope.
 
-import { openAiErrorBody } from "./openai-error.ts";
+import { openAiContextLengthBody, openAiErrorBody } from "./openai-error.ts";
 import { findResponsesViolation } from "./openai-responses-checks.ts";
 import { chunks, planReply, type PlannedBlock, type ReplyPlan } from "./reply-plan.ts";
 import type { ReplyTurn } from "./scenario.ts";
@@ -15,6 +15,11 @@ export const openAiResponsesWire: WireFormat = {
   streamError: responsesStreamError,
   completeResponse: responsesComplete,
   errorBody: (status, message) => openAiErrorBody(status, message),
+  promptTooLongBody: () =>
+    openAiContextLengthBody(
+      "Your input exceeds the context window of this model. Please adjust your input and try again.",
+      "input",
+    ),
 };
 
 /** An event before numbering: its type and the rest of its payload. */

@@ -105,7 +105,24 @@ const turnSchema = z.discriminatedUnion("kind", [
   hangTurnSchema,
 ]);
 
-export const scenarioSchema = z.strictObject({ turns: z.array(turnSchema) });
+/**
+ * A reply played instead of the next turn whenever a request's body contains `text` (as typed
+ * or JSON-escaped). It consumes no turn and may play any number of times: for requests a client
+ * makes at moments a script cannot predict, such as the summary it asks for when it compacts.
+ */
+const standingReplySchema = z.strictObject({ text: z.string().min(1), reply: replyTurnSchema });
+
+export const scenarioSchema = z.strictObject({
+  turns: z.array(turnSchema),
+  /**
+   * Refuse any request whose body is longer than this many tokens (characters / 4, the figure
+   * reported as input usage) the way the real API refuses a prompt over the context window:
+   * Anthropic 400 invalid_request_error "prompt is too long: N tokens > M maximum", OpenAI 400
+   * `context_length_exceeded`. A refused request consumes no turn and is not a violation.
+   */
+  contextLimitTokens: z.number().int().min(1).optional(),
+  onRequestIncluding: z.array(standingReplySchema).optional(),
+});
 
 export type ScriptedBlock = z.infer<typeof scriptedBlockSchema>;
 export type ScriptedUsage = z.infer<typeof scriptedUsageSchema>;
@@ -114,6 +131,7 @@ export type HttpErrorTurn = z.infer<typeof httpErrorTurnSchema>;
 export type ResetTurn = z.infer<typeof resetTurnSchema>;
 export type HangTurn = z.infer<typeof hangTurnSchema>;
 export type Turn = z.infer<typeof turnSchema>;
+export type StandingReply = z.infer<typeof standingReplySchema>;
 export type Scenario = z.infer<typeof scenarioSchema>;
 
 /** Parses a scenario read from JSON; throws an Error naming the first bad field. */

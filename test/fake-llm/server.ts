@@ -6,6 +6,7 @@ import type { Socket } from "node:net";
 import { anthropicWire } from "./anthropic.ts";
 import { openAiChatWire } from "./openai-chat.ts";
 import { openAiResponsesWire } from "./openai-responses.ts";
+import { estimateTokens } from "./reply-plan.ts";
 import type { ReplyTurn, Scenario, Turn } from "./scenario.ts";
 import { SSE_HEADERS, writeSse } from "./sse-writer.ts";
 import type { RenderContext, Wire, WireFormat } from "./wire-format.ts";
@@ -23,6 +24,10 @@ export interface RecordedRequest {
   turn?: number;
   /** Why the request was refused without consuming a turn: a failed check, or no turn left. */
   violation?: string;
+  /** The request was refused as over the scenario's `contextLimitTokens` (not a violation). */
+  overLimit?: { tokens: number; limit: number };
+  /** 0-based index of the `onRequestIncluding` reply that answered it. */
+  standingReply?: number;
 }
 
 export interface FakeLlm {
@@ -56,6 +61,8 @@ interface ServerState {
   options: FakeLlmOptions;
   scenario: Scenario;
   nextTurn: number;
+  /** Standing replies played so far; their tool ids are numbered past the scenario's turns. */
+  standingCount: number;
   requestCount: number;
   requests: RecordedRequest[];
   violations: string[];
@@ -75,6 +82,7 @@ export async function startFakeLlm(options: FakeLlmOptions): Promise<FakeLlm> {
     options,
     scenario: options.scenario,
     nextTurn: 0,
+    standingCount: 0,
     requestCount: 0,
     requests: [],
     violations: [],
@@ -97,6 +105,7 @@ export async function startFakeLlm(options: FakeLlmOptions): Promise<FakeLlm> {
     setScenario(scenario) {
       state.scenario = scenario;
       state.nextTurn = 0;
+      state.standingCount = 0;
     },
     remainingTurns: () => state.scenario.turns.length - state.nextTurn,
     close() {
@@ -165,14 +174,33 @@ async function handleRequest(
     refuse(target, state, record, 400, violation);
     return;
   }
-  const turnNumber = state.nextTurn + 1;
-  const turn = state.scenario.turns[state.nextTurn];
-  if (turn === undefined) {
-    refuse(target, state, record, 500, `fake-llm: scenario has no turn ${turnNumber}`);
+  const tokens = estimateTokens(text.length);
+  const limit = state.scenario.contextLimitTokens;
+  if (limit !== undefined && tokens > limit) {
+    recordRequest(state, { ...record, overLimit: { tokens, limit } });
+    const body = format.promptTooLongBody(tokens, limit, target.requestId);
+    sendJson(res, 400, body, idHeader(target));
     return;
   }
-  state.nextTurn += 1;
-  recordRequest(state, { ...record, turn: turnNumber });
+  const standing = standingReplyFor(state.scenario, text);
+  let turnNumber: number;
+  let turn: Turn;
+  if (standing !== undefined) {
+    state.standingCount += 1;
+    turnNumber = state.scenario.turns.length + state.standingCount;
+    turn = standing.reply;
+    recordRequest(state, { ...record, standingReply: standing.index });
+  } else {
+    turnNumber = state.nextTurn + 1;
+    const next = state.scenario.turns[state.nextTurn];
+    if (next === undefined) {
+      refuse(target, state, record, 500, `fake-llm: scenario has no turn ${turnNumber}`);
+      return;
+    }
+    turn = next;
+    state.nextTurn += 1;
+    recordRequest(state, { ...record, turn: turnNumber });
+  }
   const body = parsed.ok ? parsed.value : undefined;
   const ctx: RenderContext = {
     turnNumber,
@@ -182,6 +210,19 @@ async function handleRequest(
     nowSeconds: Math.floor(receivedAt / 1000),
   };
   await playTurn(turn, { ...target, ctx, signal: abort.signal });
+}
+
+/** The first `onRequestIncluding` entry whose text the body contains, as typed or JSON-escaped. */
+function standingReplyFor(
+  scenario: Scenario,
+  body: string,
+): { index: number; reply: ReplyTurn } | undefined {
+  const rules = scenario.onRequestIncluding ?? [];
+  const index = rules.findIndex(
+    (rule) => body.includes(rule.text) || body.includes(JSON.stringify(rule.text).slice(1, -1)),
+  );
+  const rule = rules[index];
+  return rule === undefined ? undefined : { index, reply: rule.reply };
 }
 
 /** Answers like the real API would (400) or as a broken script must (500), consuming no turn. */

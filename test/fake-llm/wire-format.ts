@@ -43,4 +43,6 @@ export interface WireFormat {
   completeResponse(turn: ReplyTurn, ctx: RenderContext): unknown;
   /** The documented error envelope for an HTTP error status. */
   errorBody(status: number, message: string, requestId: string): unknown;
+  /** The 400 body the real API sends for a prompt over the context window. */
+  promptTooLongBody(tokens: number, limit: number, requestId: string): unknown;
 }
