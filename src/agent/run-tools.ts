@@ -20,6 +20,7 @@ import {
   type ToolOutput,
   type ToolSession,
 } from "../tools/index.ts";
+import { mapBounded } from "../core/map-bounded.ts";
 
 export interface PermissionRequest {
   toolUseId: string;
@@ -325,24 +326,6 @@ function batches<T extends { tool: Tool }>(jobs: readonly T[]): T[][] {
     else out.push([job]);
   }
   return out;
-}
-
-async function mapBounded<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      // Safe: index < items.length was just checked.
-      results[index] = await fn(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 function capContent(content: ToolOutput["content"], max: number): ToolResultBlock["content"] {

@@ -1,10 +1,10 @@
 // Content-addressed storage of saved file contents: `blobs/<sha256>`, each written once, durably,
 // and checked against its name when read back. Not the index of what belongs to which turn.
 
-import { createHash, randomBytes } from "node:crypto";
-import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { isErrnoCode, syncFolder } from "./fs-helpers.ts";
+import { isErrnoCode, replaceFile } from "../fs/index.ts";
 
 export interface BlobStore {
   /** Stores `data` unless a blob with the same content is already there; returns its sha256. */
@@ -25,21 +25,7 @@ export function createBlobStore(folder: string): BlobStore {
       await mkdir(folder, { recursive: true, mode: 0o700 });
       // Written under a temporary name and renamed, so a blob under its hash is always complete;
       // a crash leaves at worst a stray temp file. Two writers of one blob rename identical bytes.
-      const temp = join(folder, `.${hash}.${randomBytes(6).toString("hex")}.tmp`);
-      try {
-        const handle = await open(temp, "wx", 0o600);
-        try {
-          await handle.writeFile(data);
-          await handle.sync();
-        } finally {
-          await handle.close();
-        }
-        await rename(temp, path);
-      } catch (error) {
-        await rm(temp, { force: true });
-        throw error;
-      }
-      await syncFolder(folder);
+      await replaceFile(path, data, 0o600);
       return hash;
     },
     async get(hash) {

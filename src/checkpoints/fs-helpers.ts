@@ -1,30 +1,9 @@
-// The few file-system primitives the checkpoint files share (errno tests, folder fsync, real
-// paths of paths that may not exist). Not policy: what to save and restore lives elsewhere.
+// Path helpers the checkpoint files share: real paths of paths that may not exist, and a
+// link's own path. Not policy: what to save and restore lives elsewhere.
 
-import { open, realpath } from "node:fs/promises";
+import { realpath } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-
-export function isErrnoCode(error: unknown, ...codes: string[]): boolean {
-  return (
-    error instanceof Error &&
-    "code" in error &&
-    typeof error.code === "string" &&
-    codes.includes(error.code)
-  );
-}
-
-/** Makes a rename or unlink in `folder` durable. Some file systems cannot fsync a folder. */
-export async function syncFolder(folder: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(folder, "r");
-    await handle.sync();
-  } catch (error) {
-    if (!isErrnoCode(error, "EINVAL", "EISDIR", "EPERM", "EACCES", "ENOTSUP")) throw error;
-  } finally {
-    await handle?.close();
-  }
-}
+import { isErrnoCode } from "../fs/index.ts";
 
 /**
  * realpath of the path, or of its nearest existing ancestor with the rest appended: the same

@@ -6,7 +6,7 @@ import { lstat, open, readlink } from "node:fs/promises";
 import { dirname } from "node:path";
 import { sha256 } from "./blob-store.ts";
 import type { PathState } from "./entries.ts";
-import { isErrnoCode } from "./fs-helpers.ts";
+import { isErrnoCode } from "../fs/index.ts";
 
 export interface Observation {
   state: PathState;

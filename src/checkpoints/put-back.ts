@@ -2,10 +2,9 @@
 // absence. Never writes through a symlink; each change is atomic for its own path.
 
 import { randomBytes } from "node:crypto";
-import { constants } from "node:fs";
-import { lstat, mkdir, open, realpath, rename, rm, rmdir, symlink, unlink } from "node:fs/promises";
+import { lstat, mkdir, realpath, rename, rm, rmdir, symlink, unlink } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, sep } from "node:path";
-import { isErrnoCode, syncFolder } from "./fs-helpers.ts";
+import { isErrnoCode, overwriteInPlace, replaceFile, syncFolder } from "../fs/index.ts";
 
 /** Writes `data` with `mode` at `path`, replacing whatever is there (a link is replaced, not followed). */
 export async function putFile(path: string, data: Buffer, mode: number): Promise<void> {
@@ -17,34 +16,10 @@ export async function putFile(path: string, data: Buffer, mode: number): Promise
     current?.isFile() &&
     (current.nlink > 1 || (process.getuid !== undefined && current.uid !== process.getuid()))
   ) {
-    const handle = await open(path, constants.O_WRONLY | constants.O_NOFOLLOW);
-    try {
-      await handle.truncate(0);
-      await handle.write(data, 0, data.length, 0);
-      await handle.chmod(mode);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await overwriteInPlace(path, data, mode);
     return;
   }
-  const temp = tempBeside(path);
-  try {
-    const handle = await open(temp, "wx", 0o600);
-    try {
-      await handle.writeFile(data);
-      // chmod, unlike open's mode, ignores the umask, so the bits come back exactly.
-      await handle.chmod(mode);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-  await syncFolder(dirname(path));
+  await replaceFile(path, data, mode);
 }
 
 /** Makes `path` a symlink to `target`, replacing whatever is there. */

@@ -108,7 +108,8 @@ async function sessionToContinue(
   options: Options,
 ): Promise<{ path: string } | undefined> {
   if (args.continue) {
-    const latest = await latestSession(options.cairnHome, options.root);
+    // A transcript that cannot be read is skipped, but the person is told which one and why.
+    const latest = await latestSession(options.cairnHome, options.root, { warn: options.warn });
     if (!latest) {
       throw new CairnError(
         "session_not_found",

@@ -284,6 +284,7 @@ export async function createSession(
       home,
       platform: process.platform,
       executor: sandbox.executor,
+      env: { ...env },
     },
   );
   const agent = createAgent({

@@ -6,7 +6,8 @@ import { readFile, realpath } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import * as z from "zod/mini";
 import { useEnglishValidationMessages } from "../core/validation-messages.ts";
-import { configError, isCode, writeFileAtomic } from "./settings/index.ts";
+import { isErrnoCode } from "../fs/index.ts";
+import { configError, writeFileAtomic } from "./settings/index.ts";
 
 useEnglishValidationMessages();
 
@@ -94,7 +95,7 @@ function covers(trusted: string, folder: string): boolean {
 async function realFolder(folder: string): Promise<string> {
   const absolute = resolve(folder);
   return realpath(absolute).catch((error: unknown) => {
-    if (isCode(error, "ENOENT", "ENOTDIR")) return absolute;
+    if (isErrnoCode(error, "ENOENT", "ENOTDIR")) return absolute;
     throw error;
   });
 }
@@ -105,7 +106,7 @@ async function readStore(cairnHome: string): Promise<TrustFile> {
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    if (isCode(error, "ENOENT")) return { folders: {} };
+    if (isErrnoCode(error, "ENOENT")) return { folders: {} };
     throw error;
   }
   const hint = `It lists the folders you trust; fix it, or delete it and run \`cairn trust\` again`;

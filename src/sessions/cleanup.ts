@@ -4,7 +4,7 @@
 import { readdir, rm, rmdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { CairnError, errorMessage } from "../core/errors.ts";
-import { isErrno } from "./fs-util.ts";
+import { isErrnoCode } from "../fs/index.ts";
 import { acquireLock } from "./lock.ts";
 import { isValidSessionId, projectsDir, sessionPaths } from "./paths.ts";
 
@@ -50,7 +50,7 @@ export async function cleanupSessions(
       // Only succeeds once the project has nothing left.
       await rmdir(dir);
     } catch (error) {
-      if (!isErrno(error, "ENOTEMPTY", "EEXIST", "ENOENT", "ENOTDIR")) {
+      if (!isErrnoCode(error, "ENOTEMPTY", "EEXIST", "ENOENT", "ENOTDIR")) {
         result.problems.push(`${dir}: ${errorMessage(error)}`);
       }
     }
@@ -84,7 +84,7 @@ async function removeLeftover(path: string, cutoff: number, result: CleanupResul
   try {
     if ((await stat(path)).mtimeMs < cutoff) await rm(path, { force: true });
   } catch (error) {
-    if (!isErrno(error, "ENOENT")) result.problems.push(`${path}: ${errorMessage(error)}`);
+    if (!isErrnoCode(error, "ENOENT")) result.problems.push(`${path}: ${errorMessage(error)}`);
   }
 }
 
@@ -92,7 +92,7 @@ async function namesIn(dir: string): Promise<string[]> {
   try {
     return await readdir(dir);
   } catch (error) {
-    if (isErrno(error, "ENOENT", "ENOTDIR")) return [];
+    if (isErrnoCode(error, "ENOENT", "ENOTDIR")) return [];
     throw error;
   }
 }

@@ -5,7 +5,7 @@ import { open, readdir, readFile, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { CairnError, errorMessage } from "../core/errors.ts";
 import type { SessionEntry, TranscriptEntry } from "./entries.ts";
-import { isErrno } from "./fs-util.ts";
+import { isErrnoCode } from "../fs/index.ts";
 import {
   factsOf,
   parseLines,
@@ -16,6 +16,7 @@ import {
 } from "./load-transcript.ts";
 import { lockStatus } from "./lock.ts";
 import { isValidSessionId, projectDir, projectsDir, sessionPaths } from "./paths.ts";
+import { mapBounded } from "../core/map-bounded.ts";
 
 export interface SessionSummary {
   sessionId: string;
@@ -56,14 +57,14 @@ export async function listSessions(
 ): Promise<SessionSummary[]> {
   const dir = projectDir(cairnHome, root);
   const ids = await sessionIdsIn(dir);
-  const summaries = await mapLimited(ids, readConcurrency, async (id) => {
+  const summaries = await mapBounded(ids, readConcurrency, async (id) => {
     const path = sessionPaths(dir, id).transcript;
     try {
       return await summarize(path, id);
     } catch (error) {
-      if (error instanceof CairnError || isErrno(error, "ENOENT")) {
+      if (error instanceof CairnError || isErrnoCode(error, "ENOENT")) {
         // Removed meanwhile (cleanup in another cairn), or not a transcript: not listable.
-        if (!isErrno(error, "ENOENT")) options.warn?.(errorMessage(error));
+        if (!isErrnoCode(error, "ENOENT")) options.warn?.(errorMessage(error));
         return undefined;
       }
       throw error;
@@ -277,7 +278,7 @@ async function readdirOrEmpty(dir: string): Promise<string[]> {
   try {
     return await readdir(dir);
   } catch (error) {
-    if (isErrno(error, "ENOENT", "ENOTDIR")) return [];
+    if (isErrnoCode(error, "ENOENT", "ENOTDIR")) return [];
     throw error;
   }
 }
@@ -287,22 +288,4 @@ export function oneLine(text: string, max: number): string {
   const flat = text.replace(/\s+/g, " ").trim();
   const chars = [...flat];
   return chars.length <= max ? flat : `${chars.slice(0, max - 1).join("")}…`;
-}
-
-async function mapLimited<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      // Each index is taken by exactly one worker, so the item exists.
-      results[index] = await fn(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

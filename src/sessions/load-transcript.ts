@@ -11,7 +11,7 @@ import {
   type SessionEntry,
   type TranscriptEntry,
 } from "./entries.ts";
-import { isErrno } from "./fs-util.ts";
+import { isErrnoCode } from "../fs/index.ts";
 import { repairConversationWithNotes } from "./repair.ts";
 import { replayEntries } from "./replay.ts";
 
@@ -64,7 +64,7 @@ export async function readTranscript(
     bytes = await readFile(path);
     modified = (await stat(path)).mtime;
   } catch (error) {
-    if (isErrno(error, "ENOENT")) {
+    if (isErrnoCode(error, "ENOENT")) {
       throw new CairnError("session_not_found", `no session transcript at ${path}`);
     }
     throw new CairnError("session_unreadable", `${path}: ${errorMessage(error)}`, undefined, {

@@ -8,7 +8,7 @@ import { hostname as osHostname } from "node:os";
 import * as z from "zod/mini";
 import { CairnError } from "../core/errors.ts";
 import { useEnglishValidationMessages } from "../core/validation-messages.ts";
-import { isErrno } from "./fs-util.ts";
+import { isErrnoCode } from "../fs/index.ts";
 
 useEnglishValidationMessages();
 
@@ -67,7 +67,7 @@ export async function acquireLock(path: string, sessionId: string): Promise<Held
         await link(temp, path);
         return { path, release: () => releaseLock(path, info.token) };
       } catch (error) {
-        if (!isErrno(error, "EEXIST")) throw error;
+        if (!isErrnoCode(error, "EEXIST")) throw error;
       }
       const status = await lockStatus(path);
       if (status.state === "live") throw busyError(sessionId, path, status.info);
@@ -102,7 +102,7 @@ async function removeStale(path: string, judged: LockInfo | undefined): Promise<
   try {
     await rename(path, aside);
   } catch (error) {
-    if (isErrno(error, "ENOENT")) return; // someone else removed it first
+    if (isErrnoCode(error, "ENOENT")) return; // someone else removed it first
     throw error;
   }
   const moved = await readLock(aside);
@@ -115,7 +115,7 @@ async function removeStale(path: string, judged: LockInfo | undefined): Promise<
       await link(aside, path);
     } catch (error) {
       // EEXIST: yet another process holds a newer lock; the one moved aside is superseded.
-      if (!isErrno(error, "EEXIST")) throw error;
+      if (!isErrnoCode(error, "EEXIST")) throw error;
     }
   }
   await unlink(aside);
@@ -128,7 +128,7 @@ async function releaseLock(path: string, token: string): Promise<void> {
     try {
       await unlink(path);
     } catch (error) {
-      if (!isErrno(error, "ENOENT")) throw error;
+      if (!isErrnoCode(error, "ENOENT")) throw error;
     }
   }
 }
@@ -138,7 +138,7 @@ async function readLock(path: string): Promise<LockInfo | "missing" | "unreadabl
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    if (isErrno(error, "ENOENT")) return "missing";
+    if (isErrnoCode(error, "ENOENT")) return "missing";
     throw error;
   }
   let value: unknown;
@@ -161,8 +161,8 @@ async function holderAlive(info: LockInfo): Promise<boolean> {
     process.kill(info.pid, 0);
   } catch (error) {
     // EPERM: the process exists but belongs to someone else.
-    if (isErrno(error, "ESRCH")) return false;
-    if (!isErrno(error, "EPERM")) throw error;
+    if (isErrnoCode(error, "ESRCH")) return false;
+    if (!isErrnoCode(error, "EPERM")) throw error;
   }
   if (info.processStart === undefined) return true;
   const now = await processStart(info.pid);
@@ -177,7 +177,7 @@ async function processStart(pid: number): Promise<string | undefined> {
   try {
     stat = await readFile(`/proc/${pid}/stat`, "utf8");
   } catch (error) {
-    if (isErrno(error, "ENOENT", "EACCES", "ESRCH")) return undefined;
+    if (isErrnoCode(error, "ENOENT", "EACCES", "ESRCH")) return undefined;
     throw error;
   }
   // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.

@@ -15,7 +15,7 @@ import {
   type SessionTotals,
   type TranscriptEntry,
 } from "./entries.ts";
-import { isErrno, syncFolder } from "./fs-util.ts";
+import { isErrnoCode, syncFolder } from "../fs/index.ts";
 import { readTranscript, type LoadedSession } from "./load-transcript.ts";
 import { acquireLock, type HeldLock } from "./lock.ts";
 import { assertSessionId, projectDir, sessionPaths } from "./paths.ts";
@@ -80,7 +80,7 @@ export async function createTranscript(
     );
   } catch (error) {
     await lock.release();
-    if (isErrno(error, "EEXIST")) {
+    if (isErrnoCode(error, "EEXIST")) {
       throw new CairnError(
         "session_exists",
         `session ${options.sessionId} already exists in this folder (${paths.transcript})`,
@@ -135,7 +135,7 @@ export async function openTranscriptForAppend(
   try {
     await stat(path);
   } catch (error) {
-    if (!isErrno(error, "ENOENT", "ENOTDIR")) throw error;
+    if (!isErrnoCode(error, "ENOENT", "ENOTDIR")) throw error;
     throw new CairnError("session_not_found", `no session transcript at ${path}`);
   }
   const lock = await acquireLock(join(dirname(path), `${sessionId}.lock`), sessionId);

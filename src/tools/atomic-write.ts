@@ -2,11 +2,9 @@
 // A reader (or a crash) sees the old bytes or the new ones, never half of each. Files whose
 // identity a rename would break (hard links, another owner) are written in place instead.
 
-import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
-import { access, open, rename, rm, stat } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
-import { isErrnoCode } from "./fs-errors.ts";
+import { access, stat } from "node:fs/promises";
+import { isErrnoCode, overwriteInPlace, replaceFile } from "../fs/index.ts";
 
 /**
  * Writes `data` to `path` atomically. An existing file keeps its permission bits; a new one gets
@@ -25,30 +23,12 @@ export async function writeFileAtomic(path: string, data: Buffer): Promise<void>
     // A rename would split a hard link (the other names keep the old bytes) or give the file
     // to whoever runs cairn: write those in place, durably, instead.
     if (existing.nlink > 1 || existing.uid !== process.getuid?.()) {
-      await writeInPlace(path, data);
+      await overwriteInPlace(path, data);
       return;
     }
   }
-  const mode = existing?.mode;
-  // Shortened so a name near the 255-byte limit still leaves room for the suffix.
-  const stem = basename(path).slice(0, 100);
-  const temp = join(dirname(path), `.${stem}.${randomBytes(6).toString("hex")}.tmp`);
-  try {
-    const handle = await open(temp, "wx", mode ?? 0o666);
-    try {
-      await handle.writeFile(data);
-      // open() applies the umask; chmod does not, so this restores the exact original bits.
-      if (mode !== undefined) await handle.chmod(mode);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-  await syncFolder(dirname(path));
+  // An existing file keeps its exact bits; a new one gets 0o666 minus the umask.
+  await replaceFile(path, data, existing?.mode);
 }
 
 async function existingFile(
@@ -60,29 +40,5 @@ async function existingFile(
   } catch (error) {
     if (isErrnoCode(error, "ENOENT")) return undefined;
     throw error;
-  }
-}
-
-async function writeInPlace(path: string, data: Buffer): Promise<void> {
-  const handle = await open(path, "r+");
-  try {
-    await handle.truncate(0);
-    await handle.write(data, 0, data.length, 0);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Makes the rename durable. Some file systems cannot fsync a folder; the rename still happened. */
-async function syncFolder(folder: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(folder, "r");
-    await handle.sync();
-  } catch (error) {
-    if (!isErrnoCode(error, "EINVAL", "EISDIR", "EPERM", "EACCES", "ENOTSUP")) throw error;
-  } finally {
-    await handle?.close();
   }
 }

@@ -64,7 +64,7 @@ export const bashTool = defineTool({
   async run(call, ctx) {
     if (ctx.signal.aborted)
       return { content: "Interrupted before the command started.", isError: true };
-    const env = commandEnv(process.env);
+    const env = commandEnv(ctx.session.env);
     const shell = await findShell(env);
     const notes: string[] = shell.note ? [shell.note] : [];
     const cwd = await usableCwd(ctx.session, notes);

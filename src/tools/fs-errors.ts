@@ -3,15 +3,6 @@
 
 import type { ToolOutput } from "./tool.ts";
 
-export function isErrnoCode(error: unknown, ...codes: string[]): boolean {
-  return (
-    error instanceof Error &&
-    "code" in error &&
-    typeof error.code === "string" &&
-    codes.includes(error.code)
-  );
-}
-
 const EXPLAINED: Record<string, string> = {
   EACCES:
     "permission denied (the file or its folder is not writable; if the file is read-only on purpose, ask the user before changing that)",

@@ -3,7 +3,7 @@
 
 import { opendir } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
-import { isErrnoCode } from "./fs-errors.ts";
+import { isErrnoCode } from "../fs/index.ts";
 
 const MAX_SUGGESTIONS = 3;
 const MAX_ENTRIES = 5000;

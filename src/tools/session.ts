@@ -27,6 +27,8 @@ export interface ToolSession {
   /** The user's home folder and the platform, as path rules and protected paths judge them. */
   readonly home: string;
   readonly platform: NodeJS.Platform;
+  /** The environment commands start from (the process's plus the settings' `env`). */
+  readonly env: NodeJS.ProcessEnv;
   /** How Bash commands are run: plain, or inside the sandbox (src/sandbox). */
   readonly executor: Executor;
   /** A private folder for spilled outputs, created on first use and removed on dispose. */
@@ -46,6 +48,8 @@ export interface ReadDenyFilter {
 }
 
 export interface ToolSessionOptions {
+  /** Default: the process's environment. */
+  env?: NodeJS.ProcessEnv;
   /** Default: nothing is left out. */
   readDeny?: ReadDenyFilter;
   /** Default: the current user's. */
@@ -72,6 +76,7 @@ export function createToolSession(
     shellParser: {},
     home: options.home ?? homedir(),
     platform: options.platform ?? process.platform,
+    env: options.env ?? process.env,
     executor: options.executor ?? createExecutor({ mode: "none" }),
     jobs,
     tempDir: () => (temp ??= mkdtemp(join(tmpdir(), "cairn-"))),

@@ -2,7 +2,8 @@
 // file is kept, the result is validated before anything is written, the write is atomic.
 
 import { readFile } from "node:fs/promises";
-import { isCode, writeFileAtomic } from "./atomic-file.ts";
+import { writeFileAtomic } from "./atomic-file.ts";
+import { isErrnoCode } from "../../fs/index.ts";
 import { isPlainObject } from "./key-path.ts";
 import { parseJson, parseSettingsValue, type ParsedSettings } from "./parse.ts";
 import { settingsError } from "./settings-error.ts";
@@ -50,7 +51,7 @@ async function readText(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, "utf8");
   } catch (error) {
-    if (isCode(error, "ENOENT")) return undefined;
+    if (isErrnoCode(error, "ENOENT")) return undefined;
     throw settingsError(
       path,
       `cannot be read (${error instanceof Error ? error.message : String(error)})`,

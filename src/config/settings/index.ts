@@ -43,5 +43,5 @@ export {
 } from "./key-path.ts";
 export type { KeyPath } from "./key-path.ts";
 export { nearestName } from "./near-name.ts";
-export { isCode, writeFileAtomic } from "./atomic-file.ts";
+export { writeFileAtomic } from "./atomic-file.ts";
 export { configError, settingsError } from "./settings-error.ts";

@@ -3,7 +3,7 @@
 
 import { readFile, realpath } from "node:fs/promises";
 import { join } from "node:path";
-import { isCode } from "./atomic-file.ts";
+import { isErrnoCode } from "../../fs/index.ts";
 import { mergeSettings } from "./merge.ts";
 import { parseSettingsText } from "./parse.ts";
 import type { Settings } from "./schema.ts";
@@ -165,8 +165,8 @@ async function readIfPresent(path: string): Promise<{ text: string; real: string
     const text = await readFile(path, "utf8");
     return { text, real: await realpath(path) };
   } catch (error) {
-    if (isCode(error, "ENOENT", "ENOTDIR")) return undefined;
-    const why = isCode(error, "EISDIR")
+    if (isErrnoCode(error, "ENOENT", "ENOTDIR")) return undefined;
+    const why = isErrnoCode(error, "EISDIR")
       ? "it is a folder, not a file"
       : `cannot be read (${error instanceof Error ? error.message : String(error)})`;
     throw settingsError(path, why, "Fix its permissions or move it away", { cause: error });
