@@ -162,6 +162,10 @@ async function authorize(
       denial = `Permission to use ${tool.name} was denied: ${answer.message ?? "the user declined"}.`;
     }
   }
+  if (denial === undefined && access.kind === "command") {
+    denial = await approveUnsandboxed(call, tool, input, access, options);
+    if (options.signal.aborted) return errorResult(call.id, interruptedMessage);
+  }
   if (denial !== undefined) {
     options.emit({
       type: "permission_denied",
@@ -173,6 +177,43 @@ async function authorize(
     return errorResult(call.id, denial);
   }
   return undefined;
+}
+
+/**
+ * A command allowed by the rules still needs the sandbox the user asked for. When it cannot be
+ * had, the user decides (once per session) whether commands may run without it; nobody to ask
+ * means no. Returns the denial, or undefined when the command may run.
+ */
+async function approveUnsandboxed(
+  call: ToolUseBlock,
+  tool: Tool,
+  input: unknown,
+  access: Access,
+  options: ToolRunOptions,
+): Promise<string | undefined> {
+  const executor = options.session.executor;
+  if (!executor.needsUnsandboxedApproval()) return undefined;
+  const why = executor.unavailableReason ?? "The sandbox is required but unavailable.";
+  const answer = options.askPermission
+    ? await options.askPermission(
+        {
+          toolUseId: call.id,
+          toolName: tool.name,
+          input,
+          access,
+          reason: `the sandbox was asked for but cannot run here, so this would run without it (${why})`,
+        },
+        options.signal,
+      )
+    : ({
+        behavior: "deny",
+        message: `${why} Running it without the sandbox needs the user's approval, and no one was available to give it`,
+      } as const);
+  if (answer.behavior === "allow") {
+    executor.allowUnsandboxed();
+    return undefined;
+  }
+  return `Permission to use ${tool.name} was denied: ${answer.message ?? "the user declined to run it without the sandbox"}.`;
 }
 
 /** Judges a call again if what it accesses resolves differently now than when it was judged. */

@@ -98,6 +98,18 @@ describe("globFiles", () => {
     },
   );
 
+  it.each(BACKENDS)(
+    "skips .git folders at any depth, not names that only contain .git (%s)",
+    async (_name, ripgrep) => {
+      if (_name === "ripgrep" && !ripgrep) return;
+      await tree(["sub/.git/x.ts", ".git/z.ts", "vendor.git/keep.ts", "a.gitx/y.ts", "ok.ts"]);
+      const expected = ["ok.ts", "a.gitx/y.ts", "vendor.git/keep.ts"];
+      // A plain name glob goes to rg as a file type; "**/*" goes with rg's own .git exclusion.
+      expect(await glob("**/*.ts", ripgrep)).toEqual(expected);
+      expect(await glob("**/*", ripgrep)).toEqual(expected);
+    },
+  );
+
   it.each(BACKENDS)("does not follow symlinks (%s)", async (_name, ripgrep) => {
     if (_name === "ripgrep" && !ripgrep) return;
     await tree(["real/a.ts"]);

@@ -10,10 +10,28 @@ import { walkFiles } from "./file-walk.ts";
 import type { GrepFile, GrepLine, GrepOutcome, GrepSearch } from "./grep.ts";
 import { translateRustRegex } from "./grep-regex.ts";
 import { isWithin } from "./paths.ts";
+import { createDeadlineRunner } from "./regex-deadline.ts";
 import { bomEncoding } from "./text-file.ts";
 
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
 const MAX_WARNINGS = 5;
+/**
+ * How long matching one batch of files may take. V8's regex engine backtracks, so a pattern like
+ * `(a+)+$` or `(\w+\s*)+\{` can take hours on a few lines (and would hang the agent); ordinary
+ * patterns match megabytes in milliseconds.
+ */
+const MATCH_TIMEOUT_MS = 2000;
+/**
+ * Files read, then searched under one deadline: each deadline starts a watchdog thread (0.1–0.3
+ * ms), too many for one per file; and at most a few MB are held at once.
+ */
+const BATCH_FILES = 1024;
+const BATCH_BYTES = 4 * 1024 * 1024;
+
+/** A batch's deadline: 100 ms more per MB, for a batch that is one big file. */
+function matchTimeoutMs(bytes: number): number {
+  return MATCH_TIMEOUT_MS + Math.ceil(bytes / 10_000);
+}
 
 /** ripgrep 14's definitions of the common types (`rg --type-list`). */
 export const FILE_TYPES: Readonly<Record<string, readonly string[]>> = {
@@ -119,7 +137,9 @@ export const FILE_TYPES: Readonly<Record<string, readonly string[]>> = {
  * --glob does not bring back a gitignored file; .rgignore is not read; a file with a NUL byte
  * anywhere is binary (rg decides as it reads, so it may report matches before a late NUL); files
  * over 64 MB are skipped with a warning; only the common file types are known; empty matches in
- * multiline count mode may be counted differently.
+ * multiline count mode may be counted differently. Matching runs under a deadline
+ * (MATCH_TIMEOUT_MS per batch of files): a pattern that backtracks catastrophically ends the
+ * search with an error instead of hanging it.
  */
 export async function searchWithJs(search: GrepSearch, signal: AbortSignal): Promise<GrepOutcome> {
   const regex = translateRustRegex(search.pattern, {
@@ -150,10 +170,31 @@ export async function searchWithJs(search: GrepSearch, signal: AbortSignal): Pro
   };
   let collected = 0;
   let incomplete = false;
+  const runWithin = createDeadlineRunner();
 
-  /** Searches one file; false once enough lines are collected to stop. */
-  const consider = (path: string, explicit: boolean): boolean => {
-    const file = readSmallFile(path);
+  /**
+   * Searches the files read, in order, under one deadline (see MATCH_TIMEOUT_MS): "more" to go
+   * on, "enough" once enough lines are collected to stop, or the file being matched at the
+   * deadline, whose pattern backtracks catastrophically.
+   */
+  const searchBatch = (batch: readonly LoadedFile[]): "more" | "enough" | TimedOut => {
+    let bytes = 0;
+    for (const { file } of batch) if (file.type === "read") bytes += file.bytes.length;
+    const timeoutMs = matchTimeoutMs(bytes);
+    let current = "";
+    const result = runWithin(() => {
+      for (const { path, explicit, file } of batch) {
+        current = path;
+        if (!consider(path, explicit, file)) return "enough";
+      }
+      return "more";
+    }, timeoutMs);
+    if (result.type === "done") return result.value;
+    return { path: current, timeoutMs };
+  };
+
+  /** Searches one file read; false once enough lines are collected to stop. */
+  const consider = (path: string, explicit: boolean, file: SmallFile): boolean => {
     if (file.type === "failed") {
       warn(`${path}: ${file.message}`);
       return true;
@@ -175,12 +216,29 @@ export async function searchWithJs(search: GrepSearch, signal: AbortSignal): Pro
     return true;
   };
 
+  const tooSlow = ({ path, timeoutMs }: TimedOut): GrepOutcome => {
+    const shown = isWithin(search.root, path) ? relative(search.root, path) || path : path;
+    return {
+      type: "error",
+      kind: "other",
+      message:
+        `matching the pattern took more than ${(timeoutMs / 1000).toFixed(1)} s (stopped in ` +
+        `${shown}): ripgrep is not installed, and the JS fallback's regex engine backtracks, ` +
+        "so nested or overlapping repetition such as (a+)+ or (\\w+\\s?)*$ can take forever. " +
+        "Simplify the pattern, or narrow the search with path, glob or type.",
+    };
+  };
+
   try {
     const info = await stat(search.target);
     if (!info.isDirectory()) {
       // An explicit file is searched whatever the filters say, binary or not, as rg does; only
       // a Read deny rule keeps it out.
-      if (search.exclude?.(search.target) !== true) consider(search.target, true);
+      if (search.exclude?.(search.target) !== true) {
+        const file = readSmallFile(search.target);
+        const result = searchBatch([{ path: search.target, explicit: true, file }]);
+        if (typeof result === "object") return tooSlow(result);
+      }
       return { type: "done", files, incomplete, warnings };
     }
     const prefix = globPrefix(search.root, search.target);
@@ -208,13 +266,32 @@ export async function searchWithJs(search: GrepSearch, signal: AbortSignal): Pro
     })) {
       // Nothing is yielded: `collect` keeps every file.
     }
-    for (const [index, path] of candidates.entries()) {
+    // Files are read in batches, each then searched under one deadline: a deadline per file
+    // would cost a watchdog thread per file.
+    let batch: LoadedFile[] = [];
+    let batchBytes = 0;
+    for (let index = 0; index <= candidates.length; index++) {
+      const path = candidates[index];
+      if (
+        batch.length > 0 &&
+        (path === undefined || batch.length >= BATCH_FILES || batchBytes >= BATCH_BYTES)
+      ) {
+        const result = searchBatch(batch);
+        if (result === "enough") break;
+        if (result !== "more") return tooSlow(result);
+        batch = [];
+        batchBytes = 0;
+      }
+      if (path === undefined) break;
       if (index % 256 === 0) {
         // Let an abort (and other I/O) through between batches of synchronous reads.
         await yieldToEventLoop();
         signal.throwIfAborted();
       }
-      if (!consider(join(search.target, path), false)) break;
+      const absolute = join(search.target, path);
+      const file = readSmallFile(absolute);
+      if (file.type === "read") batchBytes += file.bytes.length;
+      batch.push({ path: absolute, explicit: false, file });
     }
   } catch (error) {
     if (signal.aborted) {
@@ -227,6 +304,18 @@ export async function searchWithJs(search: GrepSearch, signal: AbortSignal): Pro
     };
   }
   return { type: "done", files, incomplete, warnings };
+}
+
+/** The file being searched when a batch's deadline passed, and the deadline. */
+interface TimedOut {
+  path: string;
+  timeoutMs: number;
+}
+
+interface LoadedFile {
+  path: string;
+  explicit: boolean;
+  file: SmallFile;
 }
 
 type SmallFile =

@@ -379,6 +379,38 @@ describe("Grep backends", () => {
     expect((result.display as GrepDisplay).backend).toBe("js");
   });
 
+  test(
+    "the JS fallback stops a catastrophically backtracking pattern with an error",
+    { timeout: 20_000 },
+    async () => {
+      // The walk searches a folder's files before its subfolders, so the file that matches
+      // quickly comes first: its result must not be reported either.
+      const root = await workspace({
+        "a-quick.txt": "aaaa\n",
+        "sub/b-stuck.txt": `start\n${"a".repeat(40)}b\nend\n`,
+      });
+      const fallback = createGrepTool({ findRipgrep: () => undefined });
+      for (const input of [
+        { pattern: "(a+)+$" },
+        { pattern: "(a|aa)+$", multiline: true, output_mode: "count" },
+        { pattern: "(a+)+$", path: "sub/b-stuck.txt", output_mode: "content" },
+      ]) {
+        const started = performance.now();
+        const result = await grep(fallback, root, input);
+        expect(performance.now() - started).toBeLessThan(8000);
+        expect(result.isError).toBe(true);
+        expect(result.text).toMatch(
+          /^Grep failed: matching the pattern took more than 2\.\d s \(stopped in sub\/b-stuck\.txt\): .*Simplify the pattern/s,
+        );
+        expect(result.text).not.toContain("a-quick.txt");
+      }
+      // The same tool searches normally afterwards.
+      expect((await grep(fallback, root, { pattern: "^a+$" })).text).toBe(
+        "Found 1 file\na-quick.txt",
+      );
+    },
+  );
+
   test.runIf(!!rgPath)("ripgrep and the JS fallback give the same results", async () => {
     const root = await workspace({
       ...sample,

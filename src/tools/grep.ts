@@ -4,8 +4,8 @@
 import { stat } from "node:fs/promises";
 import { relative } from "node:path";
 import * as z from "zod/mini";
-import { isErrnoCode } from "../fs/index.ts";
 import { fsErrorMessage } from "./fs-errors.ts";
+import { isErrnoCode } from "../fs/index.ts";
 import { globTest, searchWithJs } from "./grep-fallback.ts";
 import { missingPathMessage } from "./path-suggestions.ts";
 import { isWithin, resolvePath } from "./paths.ts";
