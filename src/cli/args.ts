@@ -39,6 +39,7 @@ interface RawArgs {
   compact?: boolean;
   addDir?: string[];
   settings?: string;
+  trust?: boolean;
   help?: boolean;
   version?: boolean;
 }
@@ -73,6 +74,7 @@ const flags: Readonly<Record<string, FlagSpec>> = {
   "--compact": { key: "compact", arity: "flag" },
   "--add-dir": { key: "addDir", arity: "many" },
   "--settings": { key: "settings", arity: "one" },
+  "--trust": { key: "trust", arity: "flag" },
   "-h": { key: "help", arity: "flag" },
   "--help": { key: "help", arity: "flag" },
   "-v": { key: "version", arity: "flag" },
@@ -133,6 +135,7 @@ const argsSchema = z.object({
   compact: z._default(z.boolean(), false),
   addDir: z._default(z.array(z.string().check(z.minLength(1))), []),
   settings: z.optional(z.string().check(z.minLength(1))),
+  trust: z._default(z.boolean(), false),
   help: z._default(z.boolean(), false),
   version: z._default(z.boolean(), false),
 });
@@ -260,6 +263,8 @@ Options:
   --cwd <dir>                       Work in this directory
   --add-dir <dirs...>               More folders the file tools may use (like the working one)
   --settings <file|json>            One more settings layer, above the project's files
+  --trust                           Trust this folder for this run: its own settings (allow rules,
+                                    env, apiKeyHelper…) apply; cairn trust does it for good
 
 Sessions (transcripts under ~/.cairn/projects/<folder>/):
   -c, --continue                    Continue the latest session in this folder

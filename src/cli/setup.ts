@@ -199,7 +199,7 @@ export async function loadSessionSettings(
     home,
     cairnHome: cairn,
     ...(claudeHome ? { claudeHome: resolve(claudeHome) } : {}),
-    trusted: await isTrusted(cwd, cairn),
+    trusted: args.trust || (await isTrusted(cwd, cairn)),
     ...(args.settings !== undefined ? { cli: await settingsFromFlag(args.settings, cwd) } : {}),
   });
 }

@@ -325,8 +325,8 @@ describe("loadSettings › an untrusted folder", () => {
     ]);
     expect(loaded.layers[1]?.ignored).toEqual(["permissions.allow"]);
     expect(loaded.warnings).toEqual([
-      `settings: ${files.cairnProject()}: ignored permissions.allow, permissions.defaultMode, permissions.additionalDirectories, env, hooks, sandbox, apiKeyHelper, providers, statusLine because ${root} is not a trusted folder; run \`cairn trust\` there to use them`,
-      `settings: ${files.claudeLocal()}: ignored permissions.allow because ${root} is not a trusted folder; run \`cairn trust\` there to use them`,
+      `settings: ${files.cairnProject()}: ignored permissions.allow, permissions.defaultMode, permissions.additionalDirectories, env, hooks, sandbox, apiKeyHelper, providers, statusLine because ${root} is not a trusted folder; run \`cairn trust\` there to use them (or pass --trust for one run)`,
+      `settings: ${files.claudeLocal()}: ignored permissions.allow because ${root} is not a trusted folder; run \`cairn trust\` there to use them (or pass --trust for one run)`,
     ]);
   });
 

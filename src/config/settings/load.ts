@@ -120,7 +120,7 @@ export async function loadSettings(options: LoadSettingsOptions): Promise<Loaded
       ({ kept: settings, ignored } = gateUntrusted(parsed.settings));
       if (ignored.length > 0) {
         warnings.push(
-          `settings: ${file.path}: ignored ${ignored.join(", ")} because ${options.workspaceRoot} is not a trusted folder; run \`cairn trust\` there to use them`,
+          `settings: ${file.path}: ignored ${ignored.join(", ")} because ${options.workspaceRoot} is not a trusted folder; run \`cairn trust\` there to use them (or pass --trust for one run)`,
         );
       }
     }
