@@ -1,5 +1,5 @@
 // `npm run bench`: start-up, time to first request, agent-loop overhead, request size and prompt-prefix
-// stability of the built CLI, and the search tools on a big tree; one markdown table of medians
+// stability of the built CLI, session persistence, and the search tools on a big tree; one markdown table of medians
 // against targets. Information only: it never fails on a missed target (the machines are shared).
 
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
@@ -13,6 +13,7 @@ import { measurePrefixStability, wireSetups, type PrefixResult } from "./prefix-
 import { markdownTable, mb, ms, pct, type Row } from "./report.ts";
 import { requestSize } from "./request-size.ts";
 import { measureSearch } from "./search.ts";
+import { measureSessions } from "./sessions.ts";
 import { measureStartup } from "./startup.ts";
 import { median } from "./stats.ts";
 
@@ -103,6 +104,8 @@ async function main(): Promise<void> {
     });
 
     await part("agent loop", () => measureAgentLoop({ workDir }));
+
+    await part("sessions", () => measureSessions({ workDir }));
 
     await part("search tools", () => measureSearch({ workDir, runs: 7, warmups: 1 }));
   } finally {

@@ -35,6 +35,26 @@ export async function tempDir(prefix = "cairn-e2e-"): Promise<string> {
 }
 
 export async function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
+  return (await startCli(args, options)).done;
+}
+
+/** A CLI process still running: for tests that act while it works (a second process, a kill). */
+export interface StartedCli {
+  pid: number;
+  /** Output so far. */
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Resolves once stdout or stderr contains `text`; rejects if the process ends first. */
+  waitFor(text: string): Promise<void>;
+  kill(signal: NodeJS.Signals): void;
+  done: Promise<CliRun>;
+}
+
+/** Starts the CLI like `runCli` and returns at once. */
+export async function startCli(
+  args: readonly string[],
+  options: CliOptions = {},
+): Promise<StartedCli> {
   if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run "npm run build" first`);
   const home = await tempDir("cairn-home-");
   const child = spawn(process.execPath, [cliPath, ...args], {
@@ -74,9 +94,37 @@ export async function runCli(args: readonly string[], options: CliOptions = {}):
   if (options.stdin !== undefined) child.stdin.end(options.stdin);
   else if (!options.keepStdinOpen) child.stdin.end();
   const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 20_000);
-  const code = await new Promise<number | null>((done) => child.on("close", (c) => done(c)));
-  clearTimeout(timer);
-  return { code, stdout, stderr };
+  const done = new Promise<CliRun>((resolveRun) =>
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolveRun({ code, stdout, stderr });
+    }),
+  );
+  return {
+    pid: child.pid ?? -1,
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
+    waitFor: (text) =>
+      new Promise<void>((found, ended) => {
+        const check = (): void => {
+          if ((stdout + stderr).includes(text)) found();
+        };
+        child.stdout.on("data", check);
+        child.stderr.on("data", check);
+        check();
+        void done.then((run) =>
+          ended(new Error(`cli ended (code ${run.code}) before printing ${text}: ${run.stderr}`)),
+        );
+      }),
+    kill: (signal) => {
+      child.kill(signal);
+    },
+    done,
+  };
 }
 
 /** Parses stream-json output, failing loudly on any line that is not JSON. */
