@@ -45,6 +45,11 @@ export type AskPermission = (
  * for a command whose changes cannot be saved.
  */
 export interface CheckpointHook {
+  /**
+   * Awaited once per turn before any of its tools runs: the session's record of what led here
+   * (the transcript) must be on disk before a tool can have effects.
+   */
+  beforeTools?(): Promise<void>;
   beforeChange(paths: readonly string[]): Promise<void>;
   afterChange?(paths: readonly string[]): Promise<void>;
   noteUncovered(tool: string, command: string): void | Promise<void>;
@@ -91,6 +96,7 @@ export async function runToolCalls(
   const runnable = prepared.filter(
     (p): p is Extract<Prepared, { kind: "run" }> => p.kind === "run",
   );
+  if (runnable.length > 0) await options.checkpoints?.beforeTools?.();
   // Every call was judged before any ran. Once a mutating call has run (a `cd`, a new symlink),
   // a later call is judged again if what it would access now resolves differently.
   let changed = false;

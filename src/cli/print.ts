@@ -18,8 +18,11 @@ import {
   loadMemory,
 } from "../memory/index.ts";
 import { costUsd, ProviderError } from "../providers/index.ts";
-import { cleanupSessions } from "../sessions/index.ts";
-import { openPersistence, type Persistence } from "./persistence.ts";
+import {
+  cleanupOldSessions as removeOldSessions,
+  openPersistence,
+  type Persistence,
+} from "./persistence.ts";
 import type { CliArgs } from "./args.ts";
 import {
   eventMessages,
@@ -59,11 +62,19 @@ export async function runPrint(args: CliArgs, cwd: string, io: PrintIo): Promise
   let persistence: Persistence | undefined;
   let session: Session;
   try {
-    persistence = await openPersistence(args, { cairnHome: home, root: cwd, warn });
+    const opening = openPersistence(args, { cairnHome: home, root: cwd, warn });
+    const [opened, memory] = await Promise.all([
+      opening,
+      loadSessionMemory(cwd, home, io.env, warn),
+    ]).catch(async (error: unknown) => {
+      // A persistence that opened (and locked its transcript) must let go when memory failed.
+      await (await opening.catch(() => undefined))?.close();
+      throw error;
+    });
+    persistence = opened;
     sessionId = persistence.sessionId;
     debug = openDebugLog(io.env, home, sessionId);
     debug.log("print mode", { argv: process.argv.slice(2), cwd, resumed: persistence.resumed });
-    const memory = await loadSessionMemory(cwd, home, io.env, warn);
     session = await createSession(args, io.env, cwd, undefined, {
       ...(persistence.checkpoints ? { checkpoints: persistence.checkpoints } : {}),
       memory: memory.text,
@@ -95,7 +106,6 @@ export async function runPrint(args: CliArgs, cwd: string, io: PrintIo): Promise
     throw error;
   }
 
-  const cleanup = cleanupOldSessions(home, session.settings.effective.cleanupPeriodDays, debug);
   try {
     return await driveSession({
       args,
@@ -113,7 +123,9 @@ export async function runPrint(args: CliArgs, cwd: string, io: PrintIo): Promise
     // Background jobs die with the session, and its temp files go with it.
     await session.toolSession.dispose();
     await persistence.close();
-    await cleanup;
+    // After the work, not before: it reads every project's folder, which the first request
+    // should not wait for.
+    await cleanupOldSessions(home, session.settings.effective.cleanupPeriodDays, debug);
   }
 }
 
@@ -124,7 +136,7 @@ async function cleanupOldSessions(
   debug: DebugLog,
 ): Promise<void> {
   try {
-    const { removed, problems } = await cleanupSessions(home, days ?? 30, new Date());
+    const { removed, problems } = await removeOldSessions(home, days);
     if (removed.length > 0 || problems.length > 0) debug.log("cleanup", { removed, problems });
   } catch (error) {
     debug.log("cleanup failed", { error: errorMessage(error) });
