@@ -20,8 +20,8 @@ export default tseslint.config(
   },
   {
     // Classic zod adds ~35 ms to start-up; the CLI's code uses zod/mini. Tests may use either.
-    files: ["src/**/*.ts"],
-    ignores: ["src/**/*.test.ts"],
+    files: ["src/**/*.ts", "src/**/*.tsx"],
+    ignores: ["src/**/*.test.ts", "src/**/*.test.tsx"],
     rules: {
       "no-restricted-imports": [
         "error",
