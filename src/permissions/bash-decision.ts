@@ -50,6 +50,8 @@ export function bashRestriction(
       // A run-time word ($VAR, a glob) may stand for anything a deny or ask rule names.
       const hit = facts.commands.find((c) => bashRuleMayMatch(spec, c.command));
       if (hit) return { rule: rule.source, reason: `matches \`${hit.command.text}\`` };
+      const copied = copiedProgram(spec, facts);
+      if (copied) return { rule: rule.source, reason: copied };
       continue;
     }
     if (rule.specifier === undefined) continue;
@@ -82,6 +84,26 @@ export function bashRestriction(
           }
         }
       }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A rule that denies a whole program (`curl`, `curl:*`, `curl *`) is judged by the program's
+ * name, so a copy under another name would dodge it: a command that names the program's file by
+ * path (`cp /usr/bin/curl ./fetch`, `ln -s /usr/bin/curl x`, `cat /usr/bin/curl > x`) is covered
+ * by the rule too. Returns the reason, or undefined.
+ */
+function copiedProgram(specifier: string, facts: CommandFacts): string | undefined {
+  const program = /^([A-Za-z0-9_.+-]+)(?::\*| \*)?$/.exec(specifier.trim())?.[1];
+  if (program === undefined) return undefined;
+  for (const command of facts.commands) {
+    const named = command.operands.find(
+      (o) => o.word.includes("/") && o.word.slice(o.word.lastIndexOf("/") + 1) === program,
+    );
+    if (named) {
+      return `\`${command.command.text}\` names the program ${program} by its path (${named.word}), so a copy could run under another name`;
     }
   }
   return undefined;

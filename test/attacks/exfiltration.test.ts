@@ -133,9 +133,18 @@ const permissionCases: Case[] = [
     models: "renaming a binary so a name-based deny rule no longer matches",
     call: (url) => bash(`cp /usr/bin/curl ./fetch && ./fetch -s ${url}`),
     flags: denyCurl,
-    gap:
-      "Bash(curl:*) denies by program name; `cp /usr/bin/curl ./fetch && ./fetch URL` names no " +
-      "curl, and with `Bash` allowed it runs. Only the sandbox's network switch stops this",
+  },
+  {
+    name: "a link to curl under another name",
+    models: "a symbolic link dodging a name-based deny",
+    call: (url) => bash(`ln -s /usr/bin/curl ./fetch && ./fetch -s ${url}`),
+    flags: denyCurl,
+  },
+  {
+    name: "a copy of curl made with cat and a glob",
+    models: "copying the binary through a redirect, naming it by a glob",
+    call: (url) => bash(`cat /usr/bin/cur? > f && chmod +x f && ./f -s ${url}`),
+    flags: denyCurl,
   },
   {
     name: "WebFetch with no rule",
