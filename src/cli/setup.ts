@@ -58,7 +58,8 @@ export interface Session {
   resolved: ResolvedModel;
   provider: Provider;
   tools: readonly Tool[];
-  policy: PermissionPolicy;
+  /** The policy in force; the agent reads it before each decision (see `setPolicy`). */
+  readonly policy: PermissionPolicy;
   cwd: string;
   /** Dispose when the session ends: it kills background jobs and removes temp files. */
   toolSession: ToolSession;
@@ -72,6 +73,27 @@ export interface Session {
   warnings: string[];
   /** The environment the session runs with: the process's, plus the settings' `env`. */
   env: Env;
+  /**
+   * Replaces the policy from the agent's next permission decision on, even mid-run: the
+   * interactive UI's mode switch and "allow for this session" answers. Shared by every agent
+   * `withAgent` makes.
+   */
+  setPolicy(policy: PermissionPolicy): void;
+  /**
+   * The same session (tool session, settings, policy) with a new agent: another model (`/model`),
+   * another checkpoint hook (a new transcript after `/clear`) or other memory text. The old agent
+   * must not be running.
+   */
+  withAgent(changes: AgentChanges): Promise<Session>;
+}
+
+export interface AgentChanges {
+  /** A `--model` spec; absent keeps the model and provider. */
+  model?: string;
+  /** Replaces the checkpoint hook; `null` removes it. */
+  checkpoints?: AgentConfig["checkpoints"] | null;
+  /** Replaces the memory files' text in the system prompt. */
+  memory?: string;
 }
 
 /** What the caller adds to a session: things that live beside it (transcript, checkpoints, memory). */
@@ -246,32 +268,21 @@ export async function createSession(
   const effective = settings.effective;
   // The settings' `env` applies to the whole session: cairn's own variables and commands alike.
   const env: Env = { ...processEnv, ...effective.env };
-  const policy = buildPolicy(args, cwd, settings);
-  const custom = customProviders(effective);
-  const helper = effective.apiKeyHelper;
-  const resolved = resolveModel(
-    args.model ?? effective.model,
-    helper !== undefined && !hasAnyKey(env) ? { ...env, ANTHROPIC_API_KEY: "(apiKeyHelper)" } : env,
-    custom,
-  );
-  const providerEnv =
-    helper !== undefined
-      ? { ...env, [keyVariable(resolved)]: await runApiKeyHelper(helper, { cwd, env: { ...env } }) }
-      : env;
-  const provider = withRetries(await createProvider(resolved, providerEnv), retryPolicy(env));
-  const tools = availableTools(
-    [
-      ...builtinTools(editStyleFor(resolved.provider, resolved.model)),
-      ...(env.CAIRN_TEST_TOOLS === "1" ? testTools : []),
-    ],
-    policy,
-  );
-  const thinkingBudget = envInt(env, "MAX_THINKING_TOKENS", 0) || undefined;
+  let policy = buildPolicy(args, cwd, settings);
+  const model = await connect(args.model ?? effective.model, env, settings, cwd);
+  const tools = toolsFor(model.resolved, env, policy);
   const home = homedir();
   const wish = sandboxWish(args, env, effective.sandbox?.enabled);
   // Probing bubblewrap runs it once (~10 ms); without the Bash tool there is nothing to confine.
+  // sandbox.network.allowedDomains lets commands reach those hosts through cairn's proxy, which
+  // starts with the first command that could use it.
   const sandbox = tools.some((tool) => tool.name === "Bash")
-    ? await configureSandbox({ wish, platform: process.platform, env, network: "none" })
+    ? await configureSandbox({
+        wish,
+        platform: process.platform,
+        env,
+        network: networkSettings(effective),
+      })
     : { executor: createExecutor({ mode: "none" }) };
   const toolSession = createToolSession(
     { root: cwd, additionalDirs: await extraDirectories(args, cwd, settings) },
@@ -287,6 +298,83 @@ export async function createSession(
       env: { ...env },
     },
   );
+  const shared = {
+    args,
+    cwd,
+    env,
+    settings,
+    toolSession,
+    askPermission,
+    policy: () => policy,
+    setPolicy: (next: PermissionPolicy) => {
+      policy = next;
+    },
+    ...(sandbox.warning !== undefined ? { sandboxWarning: sandbox.warning } : {}),
+  };
+  return assemble(shared, model, extras);
+}
+
+/** What every agent of one session shares. */
+interface SharedParts {
+  args: CliArgs;
+  cwd: string;
+  env: Env;
+  settings: LoadedSettings;
+  toolSession: ToolSession;
+  askPermission: AskPermission | undefined;
+  policy: () => PermissionPolicy;
+  setPolicy: (policy: PermissionPolicy) => void;
+  sandboxWarning?: string;
+}
+
+interface Connection {
+  resolved: ResolvedModel;
+  provider: Provider;
+  apiKeySource: string;
+}
+
+/** The model a spec names, and a provider (with retries) to reach it. */
+async function connect(
+  spec: string | undefined,
+  env: Env,
+  settings: LoadedSettings,
+  cwd: string,
+): Promise<Connection> {
+  const effective = settings.effective;
+  const helper = effective.apiKeyHelper;
+  const resolved = resolveModel(
+    spec,
+    helper !== undefined && !hasAnyKey(env) ? { ...env, ANTHROPIC_API_KEY: "(apiKeyHelper)" } : env,
+    customProviders(effective),
+  );
+  const providerEnv =
+    helper !== undefined
+      ? { ...env, [keyVariable(resolved)]: await runApiKeyHelper(helper, { cwd, env: { ...env } }) }
+      : env;
+  const provider = withRetries(await createProvider(resolved, providerEnv), retryPolicy(env));
+  return {
+    resolved,
+    provider,
+    apiKeySource: helper !== undefined ? "apiKeyHelper" : apiKeySource(resolved, env),
+  };
+}
+
+function toolsFor(resolved: ResolvedModel, env: Env, policy: PermissionPolicy): Tool[] {
+  return availableTools(
+    [
+      ...builtinTools(editStyleFor(resolved.provider, resolved.model)),
+      ...(env.CAIRN_TEST_TOOLS === "1" ? testTools : []),
+    ],
+    policy,
+  );
+}
+
+/** An agent for `model` over the shared parts, and the Session that describes it. */
+function assemble(shared: SharedParts, model: Connection, extras: SessionExtras): Session {
+  const { args, cwd, env, toolSession } = shared;
+  const { resolved, provider } = model;
+  const tools = toolsFor(resolved, env, shared.policy());
+  const thinkingBudget = envInt(env, "MAX_THINKING_TOKENS", 0) || undefined;
   const agent = createAgent({
     provider,
     model: { ...resolved.info, id: resolved.model },
@@ -298,13 +386,13 @@ export async function createSession(
       ...(extras.memory ? { memory: extras.memory } : {}),
     }),
     tools,
-    policy,
-    ...(askPermission ? { askPermission } : {}),
+    policy: shared.policy,
+    ...(shared.askPermission ? { askPermission: shared.askPermission } : {}),
     toolSession,
     ...(args.maxTurns !== undefined ? { maxTurns: args.maxTurns } : {}),
     ...(thinkingBudget !== undefined ? { thinkingBudget } : {}),
     ...maxTokensFor(resolved, thinkingBudget),
-    compaction: compactionSettings(effective, env),
+    compaction: compactionSettings(shared.settings.effective, env),
     ...(extras.checkpoints ? { checkpoints: extras.checkpoints } : {}),
     ...(extras.onPathsTouched ? { onPathsTouched: extras.onPathsTouched } : {}),
   });
@@ -313,14 +401,44 @@ export async function createSession(
     resolved,
     provider,
     tools,
-    policy,
+    get policy() {
+      return shared.policy();
+    },
     cwd,
     toolSession,
-    apiKeySource: helper !== undefined ? "apiKeyHelper" : apiKeySource(resolved, env),
-    ...(sandbox.warning !== undefined ? { sandboxWarning: sandbox.warning } : {}),
-    settings,
-    warnings: settings.warnings,
+    apiKeySource: model.apiKeySource,
+    ...(shared.sandboxWarning !== undefined ? { sandboxWarning: shared.sandboxWarning } : {}),
+    settings: shared.settings,
+    warnings: shared.settings.warnings,
     env,
+    setPolicy: shared.setPolicy,
+    async withAgent(changes) {
+      const next =
+        changes.model !== undefined
+          ? await connect(changes.model, env, shared.settings, cwd)
+          : model;
+      const { checkpoints: _old, ...kept } = extras;
+      const checkpoints =
+        changes.checkpoints === undefined ? extras.checkpoints : (changes.checkpoints ?? undefined);
+      return assemble(shared, next, {
+        ...kept,
+        ...(checkpoints ? { checkpoints } : {}),
+        ...(changes.memory !== undefined ? { memory: changes.memory } : {}),
+      });
+    },
+  };
+}
+
+/** `sandbox.network`, with `allow` read as more `allowedDomains`. */
+function networkSettings(settings: Settings): {
+  allowedDomains?: string[];
+  deniedDomains?: string[];
+} {
+  const network = settings.sandbox?.network;
+  const allowed = [...(network?.allowedDomains ?? []), ...(network?.allow ?? [])];
+  return {
+    ...(allowed.length > 0 ? { allowedDomains: allowed } : {}),
+    ...(network?.deniedDomains ? { deniedDomains: network.deniedDomains } : {}),
   };
 }
 

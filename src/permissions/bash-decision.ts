@@ -4,7 +4,8 @@
 
 import type { CommandFacts, Operand, SimpleCommandFacts } from "./command-facts.ts";
 import type { DecisionContext } from "./decide.ts";
-import { domainMatches, hostOf, parseDomainSpecifier } from "./domain-rules.ts";
+import { domainMatches, hostOf } from "../core/domains.ts";
+import { parseDomainSpecifier } from "./domain-rules.ts";
 import { compilePathPattern, type PathMatcher } from "./path-rules.ts";
 import { protectedReason } from "./protected-paths.ts";
 import { isEditRule, isReadRule, ruleNamesTool, type Rule } from "./rules.ts";

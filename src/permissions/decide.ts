@@ -15,7 +15,8 @@ import {
   type RuleHit,
 } from "./bash-decision.ts";
 import type { CommandFacts } from "./command-facts.ts";
-import { domainMatches, hostOf, parseDomainSpecifier } from "./domain-rules.ts";
+import { domainMatches, hostOf } from "../core/domains.ts";
+import { parseDomainSpecifier } from "./domain-rules.ts";
 import { protectedReason } from "./protected-paths.ts";
 import { ruleNamesTool, type Rule } from "./rules.ts";
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { domainMatches, hostOf, parseDomainSpecifier } from "./domain-rules.ts";
+import { domainMatches, hostOf } from "../core/domains.ts";
+import { parseDomainSpecifier } from "./domain-rules.ts";
 
 const matches = (specifier: string, url: string) => {
   const pattern = parseDomainSpecifier(specifier);

@@ -82,6 +82,25 @@ describe("bwrapArgs", () => {
     );
   });
 
+  it("keeps the network unshared with a proxy, and binds its socket folder in read-only, last", () => {
+    const proxied: SandboxPolicy = {
+      ...policy,
+      proxy: { type: "unix", socketPath: "/tmp/cairn-1/network/proxy.sock", port: 3128 },
+    };
+    const args = bwrapArgs(proxied, ["true"], "/ws");
+    expect(args).toContain("--unshare-net");
+    expect(mounts(args).at(-1)).toBe("--ro-bind /tmp/cairn-1/network");
+    const at = args.lastIndexOf("/tmp/cairn-1/network");
+    expect(args.slice(at - 2, at + 1)).toEqual([
+      "--ro-bind",
+      "/tmp/cairn-1/network",
+      "/tmp/cairn-1/network",
+    ]);
+    expect(() =>
+      bwrapArgs({ ...policy, proxy: { type: "tcp", port: 1 } }, ["true"], "/ws"),
+    ).toThrow(/Unix socket/);
+  });
+
   it("ends with the working directory and the command after --", () => {
     const argv = ["/bin/bash", "-c", "echo '--bind / /'"];
     const args = bwrapArgs(policy, argv, "/ws/sub dir");

@@ -2,7 +2,7 @@
 // Not the policy itself (policy.ts, probe.ts) nor running the command (executor.ts).
 
 import { execFile } from "node:child_process";
-import { sep } from "node:path";
+import { dirname, sep } from "node:path";
 import { findOnPath, isExecutableFile } from "../config/index.ts";
 import { isInside, type SandboxPolicy } from "./policy.ts";
 
@@ -23,6 +23,8 @@ import { isInside, type SandboxPolicy } from "./policy.ts";
  *   the command out of the process group that timeouts and KillShell signal.
  * - /tmp is a private folder of the session, not a tmpfs: files survive from one command to the
  *   next, and the host's /tmp (with other programs' sockets: tmux, X11, ssh-agent) stays hidden.
+ * - With a proxy, `--unshare-net` stays: the namespace has only its own loopback, where the
+ *   forwarder `argv` starts with (forwarder.ts) listens, and the proxy's socket folder is bound in.
  */
 export function bwrapArgs(policy: SandboxPolicy, argv: readonly string[], cwd: string): string[] {
   const args = ["--die-with-parent", "--cap-drop", "ALL", "--unshare-pid", "--unshare-ipc"];
@@ -44,6 +46,18 @@ export function bwrapArgs(policy: SandboxPolicy, argv: readonly string[], cwd: s
       throw new Error(`bwrapArgs: ${entry} is a symbolic link and cannot be kept read-only`);
     }
     args.push("--ro-bind", entry, entry);
+  }
+  if (policy.network === "none" && policy.proxy !== undefined) {
+    if (policy.proxy.type !== "unix") {
+      // The namespace's loopback is its own: a proxy on the host's TCP loopback is out of reach.
+      throw new Error(
+        "bwrapArgs: the proxy must listen on a Unix socket to be reached from inside",
+      );
+    }
+    // Read-only: the folder is inside a writable root, and a command that could replace the
+    // socket could cut the network of the commands after it.
+    const folder = dirname(policy.proxy.socketPath);
+    args.push("--ro-bind", folder, folder);
   }
   args.push("--chdir", cwd, "--", ...argv);
   return args;

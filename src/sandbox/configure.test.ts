@@ -80,6 +80,24 @@ describe("configureSandbox", () => {
     expect(setup.warning).toContain("CAIRN_BWRAP=/nonexistent/bwrap is not an executable file");
   });
 
+  it("reads sandbox.network settings, refusing an entry that is not a host", async () => {
+    await expect(
+      configureSandbox({
+        wish: "default",
+        platform: "linux",
+        env: noBwrap,
+        network: { allowedDomains: ["github.com", "https://npmjs.org"] },
+      }),
+    ).rejects.toThrow(/sandbox\.network\.allowedDomains\[1\]: "https:\/\/npmjs.org" is not a host/);
+    const fine = await configureSandbox({
+      wish: "default",
+      platform: "linux",
+      env: noBwrap,
+      network: { allowedDomains: ["github.com", "*.npmjs.org"], deniedDomains: [] },
+    });
+    expect(fine.executor.mode).toBe("none");
+  });
+
   it("is off without a warning when turned off, and says so on platforms without one", async () => {
     const off = await configureSandbox({
       wish: "off",

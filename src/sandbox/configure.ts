@@ -5,6 +5,7 @@
 import { isExecutableFile } from "../config/index.ts";
 import { CairnError } from "../core/errors.ts";
 import { bubblewrapInstallHint, detectBubblewrap } from "./bwrap.ts";
+import { networkAccess, type NetworkSettings } from "./domain-allowlist.ts";
 import { createExecutor, type Executor } from "./executor.ts";
 import type { SandboxNetwork } from "./policy.ts";
 import { hostPathsToHide } from "./probe.ts";
@@ -55,18 +56,34 @@ export interface ConfigureOptions {
   wish: SandboxWish;
   platform: NodeJS.Platform;
   env: NodeJS.ProcessEnv;
-  network: SandboxNetwork;
+  /**
+   * The `sandbox.network` settings: no allowed domain, no network; `*` alone, all of it; else
+   * only the allowed hosts, through cairn's proxy (see domain-allowlist.ts). A bare "none" or
+   * "all" says so directly.
+   */
+  network: SandboxNetwork | NetworkSettings;
 }
 
 /**
  * On by default where it can be (Linux with a working bubblewrap, macOS); elsewhere off with a
  * warning, unless it was asked for, in which case commands are refused until the user agrees to
- * run them without it.
+ * run them without it. Throws a CairnError for a `sandbox.network` entry that names no host.
+ * Starts nothing: the proxy, when there is one, starts with the first command.
  */
 export async function configureSandbox(options: ConfigureOptions): Promise<SandboxSetup> {
-  const { wish, platform, env, network } = options;
+  const { wish, platform, env } = options;
+  const access =
+    typeof options.network === "string"
+      ? { type: options.network }
+      : networkAccess(options.network);
   if (wish === "off") return { executor: createExecutor({ mode: "none" }) };
-  const sandbox = { network, home: env.HOME, hide: hostPathsToHide(env, network) };
+  const network: SandboxNetwork = access.type === "all" ? "all" : "none";
+  const sandbox = {
+    network,
+    ...(access.type === "filtered" ? { allowlist: access.allowlist } : {}),
+    home: env.HOME,
+    hide: hostPathsToHide(env, network),
+  };
 
   let problem: { warning: string; reason: string };
   if (platform === "linux") {

@@ -35,6 +35,30 @@ describe("sandboxDenialNote", () => {
     expect(sandboxDenialNote(policy, refused, 1)).toContain("localhost");
   });
 
+  it("with cairn's proxy, names the hosts it refused and the setting to change", () => {
+    const proxied: SandboxPolicy = { ...policy, proxy: { type: "tcp", port: 5000 } };
+    const curl = "curl: (56) CONNECT tunnel failed, response 403";
+    const note = sandboxDenialNote(proxied, curl, 56, ["evil.com", "b.com"]);
+    expect(note?.startsWith(sandboxNotePrefix)).toBe(true);
+    expect(note).toContain("cairn's network proxy refused evil.com, b.com");
+    expect(note).toContain("ask the user to add it to sandbox.network.allowedDomains");
+    // From the output alone (a refusal another command's traffic would not explain).
+    expect(sandboxDenialNote(proxied, curl, 56)).toContain("refused the connection");
+    const python = "OSError('Tunnel connection failed: 403 Blocked by cairn sandbox')";
+    expect(sandboxDenialNote(proxied, python, 1)).toContain("sandbox.network.allowedDomains");
+    // Without a proxy a 403 is the server's business.
+    expect(sandboxDenialNote(policy, curl, 56)).toBeUndefined();
+  });
+
+  it("with cairn's proxy, explains a direct connection or a lookup that failed", () => {
+    const proxied: SandboxPolicy = { ...policy, proxy: { type: "tcp", port: 5000 } };
+    const note = sandboxDenialNote(proxied, "curl: (6) Could not resolve host: x.org", 6);
+    expect(note).toContain("only through cairn's proxy");
+    expect(note).toContain("sandbox.network.allowedDomains");
+    expect(note).not.toContain("no network access");
+    expect(sandboxDenialNote(proxied, "all good", 0, ["evil.com"])).toBeUndefined();
+  });
+
   it("says nothing when the command succeeded or failed for its own reasons", () => {
     expect(sandboxDenialNote(policy, "Read-only file system", 0)).toBeUndefined();
     expect(sandboxDenialNote(policy, "FAIL src/a.test.ts: expected 1 to be 2", 1)).toBeUndefined();

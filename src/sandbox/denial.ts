@@ -30,6 +30,14 @@ const networkDenied = [
   /no route to host/i,
 ];
 
+/** What clients print when cairn's proxy refused a host (its reason phrase, its body, curl, git, python). */
+const proxyRefusal = [
+  /blocked by cairn sandbox/i,
+  /sandbox\.network\.(allowed|denied)Domains/,
+  /CONNECT tunnel failed, response 403/i,
+  /Tunnel connection failed: 403/i,
+];
+
 /** The sentence every note starts with. */
 export const sandboxNotePrefix =
   "Note: this may have been blocked by the sandbox (writes outside the workspace / network are not allowed)";
@@ -38,12 +46,14 @@ export const sandboxNotePrefix =
  * A note for the model when a failed command's output looks like the sandbox's doing, else
  * undefined. "Permission denied" alone is too common to blame on the sandbox; it counts when
  * the output names a protected path, and so does "Is a directory" (a missing protected file
- * is held by an empty read-only folder).
+ * is held by an empty read-only folder). `refusedHosts`: hosts cairn's proxy refused while the
+ * command ran; they are named, so the model can ask for exactly those.
  */
 export function sandboxDenialNote(
   policy: SandboxPolicy,
   output: string,
   exitCode: number | null,
+  refusedHosts: readonly string[] = [],
 ): string | undefined {
   if (exitCode === 0) return undefined;
   const names = protectedDisplayNames(policy);
@@ -51,8 +61,12 @@ export function sandboxDenialNote(
     writeDenied.some((pattern) => pattern.test(output)) ||
     (/permission denied|\bEACCES\b|is a directory|\bEISDIR\b/i.test(output) &&
       names.some((name) => output.includes(name)));
-  const network = policy.network === "none" && networkDenied.some((p) => p.test(output));
-  if (!write && !network) return undefined;
+  const offline = policy.network === "none";
+  const proxied = offline && policy.proxy !== undefined;
+  const refused =
+    proxied && (refusedHosts.length > 0 || proxyRefusal.some((pattern) => pattern.test(output)));
+  const network = offline && !refused && networkDenied.some((p) => p.test(output));
+  if (!write && !network && !refused) return undefined;
   const details: string[] = [];
   if (write) {
     const shown = names.slice(0, 8).join(", ") + (names.length > 8 ? ", …" : "");
@@ -63,8 +77,23 @@ export function sandboxDenialNote(
           : ""),
     );
   }
-  if (network) {
+  if (refused) {
+    const hosts = refusedHosts.slice(0, 5).join(", ") + (refusedHosts.length > 5 ? ", …" : "");
+    details.push(
+      `cairn's network proxy refused ${hosts === "" ? "the connection" : hosts}: commands reach ` +
+        "only the hosts in the sandbox.network.allowedDomains setting (and none in deniedDomains)",
+    );
+  } else if (network && proxied) {
+    details.push(
+      "commands reach the network only through cairn's proxy (HTTP_PROXY and HTTPS_PROXY are " +
+        "set; there is no DNS and no direct connection), and only the hosts in the " +
+        "sandbox.network.allowedDomains setting; localhost is the sandbox's own",
+    );
+  } else if (network) {
     details.push("there is no network access, not even to servers on this machine's localhost");
   }
-  return `${sandboxNotePrefix}: ${details.join("; ")}. Do not retry the same thing; if it is needed, ask the user to run it.`;
+  const advice = refused
+    ? "if a host is needed, ask the user to add it to sandbox.network.allowedDomains"
+    : "if it is needed, ask the user to run it";
+  return `${sandboxNotePrefix}: ${details.join("; ")}. Do not retry the same thing; ${advice}.`;
 }

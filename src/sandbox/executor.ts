@@ -1,13 +1,18 @@
 // Turns "run this argv in this folder" into the program and arguments to spawn: plain, inside
-// bubblewrap, or under Seatbelt. One executor per session (it counts the placeholders its running
-// commands share). It does not spawn or kill anything: the Bash tool does, in a process group.
+// bubblewrap, or under Seatbelt. One executor per session: it counts the placeholders its running
+// commands share, and owns the session's network proxy when settings allow some hosts (started
+// by the first command, closed by dispose). It does not spawn or kill anything: the Bash tool
+// does, in a process group.
 
 import { mkdir, realpath } from "node:fs/promises";
 import { join } from "node:path";
 import { bwrapArgs } from "./bwrap.ts";
 import { sandboxDenialNote } from "./denial.ts";
+import type { DomainAllowlist } from "./domain-allowlist.ts";
+import { forwarderPort, proxyEnv, withForwarder } from "./forwarder.ts";
+import { startNetworkProxy, type NetworkProxy, type ProxyListen } from "./network-proxy.ts";
 import { createPlaceholderRegistry, type Placeholder } from "./placeholders.ts";
-import type { SandboxNetwork, SandboxPolicy } from "./policy.ts";
+import type { ProxyEndpoint, SandboxNetwork, SandboxPolicy } from "./policy.ts";
 import { probeSandboxPolicy } from "./probe.ts";
 import { sandboxExecPath, seatbeltArgs } from "./seatbelt.ts";
 
@@ -23,6 +28,13 @@ export type ExecutorOptions =
 
 export interface SandboxOptions {
   network: SandboxNetwork;
+  /**
+   * With network "none": the hosts commands may still reach, through cairn's proxy. Absent, or
+   * allowing nothing: no way out, and no proxy.
+   */
+  allowlist?: DomainAllowlist;
+  /** The node binary the forwarder inside bubblewrap runs with; default: the one running cairn. */
+  nodePath?: string;
   /** The user's home (its start-up files are protected when the workspace contains it). */
   home: string | undefined;
   /** Host sockets to hide when present; see hostPathsToHide. */
@@ -72,11 +84,15 @@ export interface Executor {
   /** From now on, in mode "unavailable", commands run without a sandbox. */
   allowUnsandboxed(): void;
   prepare(request: ExecRequest): Promise<Prepared>;
+  /** Closes the network proxy, if one was started; commands needing it are refused afterwards. */
+  dispose(): Promise<void>;
 }
 
 export function createExecutor(options: ExecutorOptions): Executor {
   const placeholders = createPlaceholderRegistry();
   let unsandboxedAllowed = false;
+  let proxy: Promise<NetworkProxy> | undefined;
+  let disposed = false;
 
   const plain = (request: ExecRequest): Prepared => ({
     type: "ready",
@@ -92,11 +108,11 @@ export function createExecutor(options: ExecutorOptions): Executor {
   const policyFor = async (
     request: ExecRequest,
     sandbox: SandboxOptions,
-  ): Promise<SandboxPolicy> => {
+  ): Promise<{ policy: SandboxPolicy; tempDir: string }> => {
     const tempDir = await realpath(request.tempDir);
     const privateTmp = join(tempDir, "sandbox-tmp");
     await mkdir(privateTmp, { recursive: true });
-    return probeSandboxPolicy({
+    const policy = await probeSandboxPolicy({
       roots: request.roots,
       tempDir,
       privateTmp,
@@ -105,19 +121,56 @@ export function createExecutor(options: ExecutorOptions): Executor {
       hide: sandbox.hide,
       isPlaceholder: placeholders.isPlaceholder,
     });
+    return { policy, tempDir };
   };
+
+  /**
+   * The session's proxy, started on first use; undefined when commands get no proxy. A proxy
+   * that failed to start is tried again by the next command.
+   */
+  const proxyFor = async (
+    sandbox: SandboxOptions,
+    listen: ProxyListen,
+  ): Promise<NetworkProxy | undefined> => {
+    const { allowlist } = sandbox;
+    if (sandbox.network !== "none" || allowlist === undefined || allowlist.allow.length === 0) {
+      return undefined;
+    }
+    if (disposed) throw new Error("the session has ended");
+    if (proxy === undefined) {
+      const starting = startNetworkProxy({ allowlist, listen });
+      proxy = starting;
+      starting.catch(() => {
+        if (proxy === starting) proxy = undefined;
+      });
+    }
+    return proxy;
+  };
+
+  const proxyRefusal = (error: unknown): Prepared => ({
+    type: "refused",
+    message:
+      "The command was not run: cairn's network proxy (for sandbox.network.allowedDomains) " +
+      `could not start: ${(error as Error).message}. The user can remove ` +
+      "sandbox.network.allowedDomains from their settings, or run cairn with --no-sandbox.",
+  });
 
   const readyWith = (
     policy: SandboxPolicy,
     launch: { program: string; args: string[]; env: NodeJS.ProcessEnv; contained: boolean },
     release: () => Promise<void>,
-  ): Prepared => ({
-    type: "ready",
-    ...launch,
-    sandboxed: true,
-    release,
-    explain: (output, exitCode) => sandboxDenialNote(policy, output, exitCode),
-  });
+    network: NetworkProxy | undefined,
+  ): Prepared => {
+    const mark = network?.refusals() ?? 0;
+    return {
+      type: "ready",
+      ...launch,
+      sandboxed: true,
+      release,
+      explain: (output, exitCode) =>
+        sandboxDenialNote(policy, output, exitCode, network?.refusedSince(mark) ?? []),
+    };
+  };
 
   return {
     mode: options.mode,
@@ -134,8 +187,8 @@ export function createExecutor(options: ExecutorOptions): Executor {
         case "unavailable":
           return unsandboxedAllowed ? plain(request) : { type: "refused", message: options.reason };
         case "bwrap": {
-          const policy = await policyFor(request, options);
-          const link = policy.protectedPaths.find((entry) => entry.state.type === "symlink");
+          const { policy: probed, tempDir } = await policyFor(request, options);
+          const link = probed.protectedPaths.find((entry) => entry.state.type === "symlink");
           if (link) {
             return {
               type: "refused",
@@ -146,6 +199,20 @@ export function createExecutor(options: ExecutorOptions): Executor {
                 "to run cairn with --no-sandbox.",
             };
           }
+          let network: NetworkProxy | undefined;
+          try {
+            network = await proxyFor(options, {
+              type: "unix",
+              path: join(tempDir, "network", "proxy.sock"),
+            });
+          } catch (error) {
+            return proxyRefusal(error);
+          }
+          const endpoint: ProxyEndpoint | undefined =
+            network?.address.type === "unix"
+              ? { type: "unix", socketPath: network.address.path, port: forwarderPort }
+              : undefined;
+          const policy: SandboxPolicy = endpoint ? { ...probed, proxy: endpoint } : probed;
           const missing: Placeholder[] = policy.protectedPaths.flatMap((entry) =>
             entry.state.type === "missing"
               ? [{ path: entry.path, type: entry.state.placeholder }]
@@ -160,16 +227,40 @@ export function createExecutor(options: ExecutorOptions): Executor {
               message: `The command was not run: the sandbox could not be set up: ${(error as Error).message}`,
             };
           }
-          const args = bwrapArgs(policy, request.argv, request.cwd);
-          const env = { ...request.env, TMPDIR: "/tmp" };
+          const argv =
+            endpoint?.type === "unix"
+              ? withForwarder(request.argv, {
+                  nodePath: options.nodePath ?? process.execPath,
+                  socketPath: endpoint.socketPath,
+                  port: endpoint.port,
+                })
+              : request.argv;
+          const args = bwrapArgs(policy, argv, request.cwd);
+          const env = {
+            ...request.env,
+            TMPDIR: "/tmp",
+            ...(endpoint ? proxyEnv(endpoint.port) : {}),
+          };
           return readyWith(
             policy,
             { program: options.bwrapPath, args, env, contained: true },
             release,
+            network,
           );
         }
         case "seatbelt": {
-          const policy = await policyFor(request, options);
+          const { policy: probed } = await policyFor(request, options);
+          let network: NetworkProxy | undefined;
+          try {
+            network = await proxyFor(options, { type: "tcp" });
+          } catch (error) {
+            return proxyRefusal(error);
+          }
+          const endpoint: ProxyEndpoint | undefined =
+            network?.address.type === "tcp"
+              ? { type: "tcp", port: network.address.port }
+              : undefined;
+          const policy: SandboxPolicy = endpoint ? { ...probed, proxy: endpoint } : probed;
           let args: string[];
           try {
             args = seatbeltArgs(policy, request.argv);
@@ -179,9 +270,16 @@ export function createExecutor(options: ExecutorOptions): Executor {
               message: `The command was not run: the sandbox could not be set up: ${(error as Error).message}`,
             };
           }
-          const env = { ...request.env, TMPDIR: policy.privateTmp };
-          return readyWith(policy, { program: sandboxExecPath, args, env, contained: false }, () =>
-            Promise.resolve(),
+          const env = {
+            ...request.env,
+            TMPDIR: policy.privateTmp,
+            ...(endpoint ? proxyEnv(endpoint.port) : {}),
+          };
+          return readyWith(
+            policy,
+            { program: sandboxExecPath, args, env, contained: false },
+            () => Promise.resolve(),
+            network,
           );
         }
         default: {
@@ -189,6 +287,15 @@ export function createExecutor(options: ExecutorOptions): Executor {
           throw new Error(`unknown executor mode ${JSON.stringify(unreachable)}`);
         }
       }
+    },
+
+    async dispose() {
+      disposed = true;
+      const running = proxy;
+      proxy = undefined;
+      // A proxy that never started has nothing to close (its failure was the command's answer).
+      const started = await running?.catch(() => undefined);
+      await started?.close();
     },
   };
 }

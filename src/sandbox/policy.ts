@@ -1,5 +1,6 @@
 // What a sandboxed command may change, as plain data: the writable roots, the paths kept read-only
-// inside them (also while they do not exist), the host sockets hidden from it, and the network.
+// inside them (also while they do not exist), the host sockets hidden from it, and the network
+// (none, all, or only through cairn's filtering proxy).
 // Pure: probe.ts fills a policy in from the disk right before each command.
 
 import { basename, dirname, isAbsolute, join, relative, sep } from "node:path";
@@ -49,11 +50,26 @@ export interface SandboxPolicy {
   /** A host folder, private to the session, that is the command's /tmp (macOS: its TMPDIR). */
   privateTmp: string;
   /**
-   * "none": no network at all, not even the host's localhost. "all": unrestricted. A per-domain
-   * allowlist would need a proxy outside the sandbox; it is not built.
+   * "none": no network at all, not even the host's localhost (except through `proxy`, when set).
+   * "all": unrestricted.
    */
   network: SandboxNetwork;
+  /**
+   * With network "none": cairn's filtering proxy, the one way out, to the hosts
+   * `sandbox.network.allowedDomains` allows (network-proxy.ts). Absent: no way out at all.
+   */
+  proxy?: ProxyEndpoint;
 }
+
+/** Where a sandboxed command finds cairn's proxy; HTTP(S)_PROXY name 127.0.0.1:`port`. */
+export type ProxyEndpoint =
+  /**
+   * Linux: the proxy listens on a Unix socket, whose folder is bound read-only into the sandbox;
+   * a forwarder inside relays the sandbox's own 127.0.0.1:`port` to it (forwarder.ts).
+   */
+  | { type: "unix"; socketPath: string; port: number }
+  /** macOS: the proxy listens on the host's 127.0.0.1:`port`, the one address the profile allows. */
+  | { type: "tcp"; port: number };
 
 /**
  * Protected in every workspace root and added folder, existing or not: config that tools read

@@ -75,6 +75,27 @@ describe("seatbeltProfile", () => {
     expect(seatbeltProfile({ ...policy, network: "all" })).not.toContain("network");
   });
 
+  it("allows only the proxy's loopback port when commands get cairn's proxy", () => {
+    const profile = seatbeltProfile({ ...policy, proxy: { type: "tcp", port: 50123 } });
+    expect(profile).toContain('(deny network*\n  (require-not (remote ip "localhost:50123"))\n)\n');
+    expect(profile).not.toMatch(/^\(deny network\*\)$/m);
+    expect(profile).not.toMatch(/\(allow network/);
+    expect(balanced(profile)).toBe(true);
+    // With network on, the proxy changes nothing: there is nothing to deny.
+    expect(
+      seatbeltProfile({ ...policy, network: "all", proxy: { type: "tcp", port: 50123 } }),
+    ).not.toContain("network");
+  });
+
+  it("refuses a proxy it cannot express: a Unix socket, or not a port", () => {
+    expect(() =>
+      seatbeltProfile({ ...policy, proxy: { type: "unix", socketPath: "/x/p.sock", port: 3128 } }),
+    ).toThrow(/over TCP/);
+    expect(() => seatbeltProfile({ ...policy, proxy: { type: "tcp", port: 0 } })).toThrow(
+      /not a TCP port/,
+    );
+  });
+
   it("escapes quotes and backslashes in paths", () => {
     const odd = '/Users/ann/a "quoted" \\ dir';
     const profile = seatbeltProfile({ ...policy, writableRoots: [odd], protectedPaths: [] });

@@ -17,7 +17,7 @@ const writableDevices = ["/dev/null", "/dev/zero", "/dev/dtracehelper"];
  * the command create the path itself (`mkdir .claude`). Paths are matched after the kernel has
  * resolved links, so a protected link is denied as itself (it cannot be replaced) and as its
  * target. Without network, every socket operation is denied, Unix sockets included (they reach
- * services outside the sandbox just as well).
+ * services outside the sandbox just as well), but for the port of cairn's proxy when there is one.
  */
 export function seatbeltProfile(policy: SandboxPolicy): string {
   const writable = [
@@ -48,8 +48,25 @@ export function seatbeltProfile(policy: SandboxPolicy): string {
     );
   }
   lines.push("    )", "  )", ")");
-  if (policy.network === "none") lines.push("(deny network*)");
+  if (policy.network === "none") lines.push(...networkRule(policy.proxy));
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * Without network: deny every socket operation. With cairn's proxy: the same, except connecting
+ * to the proxy's port on the loopback, again as one rule rather than a deny and an allow whose
+ * precedence would matter. Everything else stays denied, DNS included (the resolver is a Unix
+ * socket): the proxy resolves names.
+ */
+function networkRule(proxy: SandboxPolicy["proxy"]): string[] {
+  if (proxy === undefined) return ["(deny network*)"];
+  if (proxy.type !== "tcp") {
+    throw new Error("the Seatbelt profile reaches cairn's proxy over TCP, not a Unix socket");
+  }
+  if (!Number.isInteger(proxy.port) || proxy.port < 1 || proxy.port > 65535) {
+    throw new Error(`the proxy port ${proxy.port} is not a TCP port`);
+  }
+  return ["(deny network*", `  (require-not (remote ip "localhost:${proxy.port}"))`, ")"];
 }
 
 /** `sandbox-exec` arguments that run `argv` under the profile. */

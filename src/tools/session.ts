@@ -67,6 +67,7 @@ export function createToolSession(
 ): ToolSession {
   let temp: Promise<string> | undefined;
   const jobs = createJobRegistry();
+  const executor = options.executor ?? createExecutor({ mode: "none" });
   return {
     workspace,
     files: createFileLedger(),
@@ -77,11 +78,13 @@ export function createToolSession(
     home: options.home ?? homedir(),
     platform: options.platform ?? process.platform,
     env: options.env ?? process.env,
-    executor: options.executor ?? createExecutor({ mode: "none" }),
+    executor,
     jobs,
     tempDir: () => (temp ??= mkdtemp(join(tmpdir(), "cairn-"))),
     async dispose() {
       await jobs.dispose();
+      // The sandbox's network proxy (if one was started) closes with the session.
+      await executor.dispose();
       if (temp) await rm(await temp, { recursive: true, force: true });
     },
   };

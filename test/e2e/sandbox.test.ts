@@ -3,9 +3,11 @@
 
 import { randomUUID } from "node:crypto";
 import { lstat, rm, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findOnPath } from "../../src/config/index.ts";
 import { detectBubblewrap } from "../../src/sandbox/index.ts";
 import { startFakeLlm, type FakeLlm } from "../fake-llm/index.ts";
 import type { ScriptedBlock } from "../fake-llm/scenario.ts";
@@ -14,6 +16,7 @@ import { toolOutputs, wireSetup } from "./wires.ts";
 
 const bwrap = await detectBubblewrap(process.env);
 const usable = process.platform === "linux" && bwrap.type === "ready";
+const hasCurl = findOnPath(["curl"], process.env) !== undefined;
 
 let server: FakeLlm;
 beforeAll(async () => {
@@ -116,3 +119,73 @@ describe.skipIf(process.platform !== "linux")(
     });
   },
 );
+
+describe.skipIf(!usable || !hasCurl)("sandbox.network.allowedDomains through the CLI", () => {
+  // The allowed host: the host's 127.0.0.2. (127.0.0.1 and localhost are the sandbox's own
+  // loopback, which NO_PROXY keeps away from the proxy.)
+  let host: Server;
+  let port: number;
+  const hits: string[] = [];
+  beforeAll(async () => {
+    host = createServer((req, res) => {
+      hits.push(req.url ?? "");
+      res.end("allowed host reached\n");
+    });
+    await new Promise<void>((resolve) => host.listen(0, "127.0.0.2", resolve));
+    const address = host.address();
+    port = typeof address === "object" && address ? address.port : 0;
+  });
+  afterAll(async () => {
+    host.closeAllConnections();
+    await new Promise<void>((resolve) => host.close(() => resolve()));
+  });
+
+  const allowing = (network: Record<string, unknown>) => [
+    "--settings",
+    JSON.stringify({ sandbox: { network } }),
+  ];
+
+  it("reaches an allowed host through cairn's proxy, and is refused the others", async () => {
+    const { run, output } = await runBash(
+      `curl -sS http://127.0.0.2:${port}/plain && curl -sS -p http://127.0.0.2:${port}/tunnel ` +
+        `&& curl -sS -p http://127.0.0.3:${port}/other`,
+      allowing({ allowedDomains: ["127.0.0.2"] }),
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(output).toMatch(
+      /^allowed host reached\nallowed host reached\ncurl: \(56\) CONNECT tunnel failed, response 403\n/,
+    );
+    expect(output).toContain("cairn's network proxy refused 127.0.0.3");
+    expect(output).toContain("sandbox.network.allowedDomains");
+    expect(hits).toEqual(["/plain", "/tunnel"]);
+  });
+
+  it("keeps the network off without allowed domains, and with only denied ones", async () => {
+    const { output } = await runBash(
+      `curl -sS --max-time 5 http://127.0.0.2:${port}/none`,
+      allowing({ deniedDomains: ["example.com"] }),
+    );
+    expect(output).toContain("no network access");
+    expect(hits).not.toContain("/none");
+  });
+
+  it("stops at start-up on an entry that is not a host, naming it", async () => {
+    const setup = wireSetup("anthropic", server.url);
+    const run = await runCli(
+      [
+        "-p",
+        "go",
+        "--model",
+        setup.model,
+        ...allowing({ allowedDomains: ["https://github.com"] }),
+        "--allowedTools",
+        "Bash",
+      ],
+      { cwd: await tempDir("cairn-e2e-sandbox-"), env: setup.env },
+    );
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain(
+      'sandbox.network.allowedDomains[0]: "https://github.com" is not a host name',
+    );
+  });
+});

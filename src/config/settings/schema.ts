@@ -63,6 +63,8 @@ const hooksSchema = z.record(z.string(), z.array(hookMatcherSchema));
 
 export const sandboxNetworkSchema = z.strictObject({
   allowedDomains: z.optional(strings),
+  /** Short for allowedDomains (the two lists add up). */
+  allow: z.optional(strings),
   deniedDomains: z.optional(strings),
   allowUnixSockets: z.optional(z.unknown()),
   allowLocalBinding: z.optional(z.boolean()),
