@@ -13,6 +13,7 @@ export type {
 export { contextBudget, defaultThreshold } from "./context-budget.ts";
 export type { CompactionConfig, ContextBudget } from "./context-budget.ts";
 export { buildSystemPrompt } from "./system-prompt.ts";
+export { interruptedMessage } from "./run-tools.ts";
 export type {
   AskPermission,
   CheckpointHook,

@@ -38,7 +38,11 @@ export interface AgentConfig {
   model: ModelInfo;
   system: string;
   tools: readonly Tool[];
-  policy: PermissionPolicy;
+  /**
+   * The permission policy, or a function giving the one in force: read before each decision, so
+   * an interactive front-end can switch the mode or add a session rule while the agent runs.
+   */
+  policy: PermissionPolicy | (() => PermissionPolicy);
   askPermission?: AskPermission;
   /** Owned by the caller, who disposes it (killing background jobs) when the session ends. */
   toolSession: ToolSession;
@@ -264,7 +268,7 @@ async function runLoop(
 
     const results = await runToolCalls(calls, {
       tools: session.toolsByName,
-      policy: config.policy,
+      policy: policyReader(config.policy),
       askPermission: config.askPermission,
       session: config.toolSession,
       signal,
@@ -285,6 +289,10 @@ async function runLoop(
     );
     if (signal.aborted) return result("aborted");
   }
+}
+
+function policyReader(policy: AgentConfig["policy"]): () => PermissionPolicy {
+  return typeof policy === "function" ? policy : () => policy;
 }
 
 /** What `onPathsTouched` says about the files this turn's successful file-tool calls used. */

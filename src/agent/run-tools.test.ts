@@ -38,7 +38,7 @@ async function run(calls: ToolUseBlock[], policy: PermissionPolicy, askPermissio
   const events: AgentEvent[] = [];
   const results = await runToolCalls(calls, {
     tools: new Map(tools.map((t) => [t.name, t])),
-    policy,
+    policy: () => policy,
     askPermission,
     session,
     signal: new AbortController().signal,
@@ -87,6 +87,45 @@ describe("the orchestrator's permission check", () => {
     expect(results[0]?.is_error).toBeUndefined();
   });
 
+  it("reads the policy before each decision, so a rule added while answering applies to the next call", async () => {
+    let current = policy({});
+    const asked: string[] = [];
+    const ask: AskPermission = (request) => {
+      asked.push(request.toolUseId);
+      current = { ...current, allow: [...current.allow, ...rules("Write")] };
+      return Promise.resolve({ behavior: "allow" });
+    };
+    const events: AgentEvent[] = [];
+    const results = await runToolCalls(
+      [
+        call("w1", "Write", { file_path: "a.txt", content: "a" }),
+        call("w2", "Write", { file_path: "b.txt", content: "b" }),
+      ],
+      {
+        tools: new Map(tools.map((t) => [t.name, t])),
+        policy: () => current,
+        askPermission: ask,
+        session,
+        signal: new AbortController().signal,
+        emit: (e) => events.push(e),
+        invalidInputs: new Map(),
+        maxResultChars: 10_000,
+        maxConcurrency: 4,
+      },
+    );
+    expect(asked).toEqual(["w1"]);
+    expect(results.map((r) => r.is_error)).toEqual([undefined, undefined]);
+  });
+
+  it("tells front-ends what a failed call said", async () => {
+    const { events } = await run([call("r", "Read", { file_path: "missing.txt" })], policy({}));
+    const end = events.find((e) => e.type === "tool_end");
+    expect(end).toMatchObject({
+      isError: true,
+      errorText: expect.stringContaining("missing.txt") as unknown,
+    });
+  });
+
   it("denies what it would ask when no one can answer, and says why", async () => {
     const { results, events } = await run(
       [call("r", "Read", { file_path: "/etc/hostname" })],
@@ -103,7 +142,7 @@ describe("the orchestrator's checkpoints", () => {
   async function runWith(calls: ToolUseBlock[], p: PermissionPolicy, hook: CheckpointHook) {
     return runToolCalls(calls, {
       tools: new Map(tools.map((t) => [t.name, t])),
-      policy: p,
+      policy: () => p,
       askPermission: undefined,
       session,
       signal: new AbortController().signal,

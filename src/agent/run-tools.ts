@@ -57,7 +57,8 @@ export interface CheckpointHook {
 
 export interface ToolRunOptions {
   tools: ReadonlyMap<string, Tool>;
-  policy: PermissionPolicy;
+  /** Read before each decision: a front-end may change the mode or add a rule mid-turn. */
+  policy: () => PermissionPolicy;
   askPermission: AskPermission | undefined;
   session: ToolSession;
   signal: AbortSignal;
@@ -149,7 +150,7 @@ async function authorize(
   query: PermissionQuery,
   options: ToolRunOptions,
 ): Promise<ToolResultBlock | undefined> {
-  const decision = decide(options.policy, query);
+  const decision = decide(options.policy(), query);
   let denial: string | undefined;
   if (decision.behavior === "deny") {
     denial = `Permission to use ${tool.name} was denied: ${decision.reason}.`;
@@ -277,6 +278,7 @@ async function execute(
     name: tool.name,
     isError: output.isError === true,
     display: output.display,
+    ...(output.isError === true ? { errorText: errorPreview(output.content) } : {}),
   });
   return {
     type: "tool_result",
@@ -374,6 +376,17 @@ function batches<T extends { tool: Tool }>(jobs: readonly T[]): T[][] {
   }
   return out;
 }
+
+/** What a front-end shows of a failed call: the start of its text, never a whole output. */
+function errorPreview(content: ToolOutput["content"]): string {
+  const text =
+    typeof content === "string"
+      ? content
+      : content.map((block) => (block.type === "text" ? block.text : "")).join("\n");
+  return text.length > errorPreviewChars ? `${text.slice(0, errorPreviewChars)}…` : text;
+}
+
+const errorPreviewChars = 2_000;
 
 function capContent(content: ToolOutput["content"], max: number): ToolResultBlock["content"] {
   if (typeof content !== "string" || content.length <= max) return content;

@@ -244,7 +244,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
 
 export const helpText = `Usage: cairn [options] [prompt]
 
-A terminal coding agent. Print mode runs one task and exits:
+A terminal coding agent. In a terminal, cairn opens an interactive session (a prompt given
+as an argument is sent at once; /help lists the commands). Print mode runs one task and exits:
   cairn -p "explain src/main.ts"          cat log.txt | cairn -p "why does this fail?"
 
 Options:
@@ -268,7 +269,8 @@ Options:
 
 Sessions (transcripts under ~/.cairn/projects/<folder>/):
   -c, --continue                    Continue the latest session in this folder
-  -r, --resume [id]                 Resume a session by id (or unique prefix); see cairn sessions
+  -r, --resume [id]                 Resume a session by id (or unique prefix); without an id the
+                                    interactive session lets you pick one
   --fork-session                    With --continue/--resume: continue under a new session id
   --session-id <uuid>               Use this id for the new session
   --no-session-persistence          Write no transcript

@@ -1,4 +1,4 @@
-// Dispatches a `cairn` command line: help, print mode, or (later) the interactive UI.
+// Dispatches a `cairn` command line: help, subcommands, print mode, or the interactive UI.
 // Owns process concerns: signals, exit codes, and turning CairnErrors into message + hint.
 
 import { CairnError, errorMessage } from "../core/errors.ts";
@@ -7,17 +7,27 @@ import { runPrint } from "./print.ts";
 import { resolveCwd } from "./setup.ts";
 import { subcommands } from "./subcommands.ts";
 
+/** Where signals go: the default (abort the run; a second one exits), or the interactive UI. */
+type SignalRoute = (handler: ((signal: NodeJS.Signals) => void) | undefined) => void;
+
 export async function main(argv: readonly string[], version: string): Promise<void> {
   const controller = new AbortController();
   let signals = 0;
-  const onSignal = (name: "SIGINT" | "SIGTERM"): void => {
+  const onSignal = (name: NodeJS.Signals): void => {
     signals++;
     // A second signal means "stop now": the first one is already winding the run down.
-    if (signals > 1) process.exit(name === "SIGTERM" ? 143 : 130);
+    if (signals > 1) process.exit(name === "SIGTERM" ? 143 : name === "SIGHUP" ? 129 : 130);
     controller.abort(name);
   };
-  process.on("SIGINT", () => onSignal("SIGINT"));
-  process.on("SIGTERM", () => onSignal("SIGTERM"));
+  let routed: ((signal: NodeJS.Signals) => void) | undefined;
+  const route: SignalRoute = (handler) => {
+    routed = handler;
+  };
+  for (const name of ["SIGINT", "SIGTERM"] as const) {
+    process.on(name, () => (routed ?? onSignal)(name));
+  }
+  // A closed terminal ends the interactive UI cleanly; print mode keeps Node's default.
+  process.on("SIGHUP", () => (routed ? routed("SIGHUP") : process.exit(129)));
   // A reader that goes away (`cairn -p ... | head`) ends the run quietly, as a shell pipeline expects.
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
     if (error.code !== "EPIPE") throw error;
@@ -26,7 +36,7 @@ export async function main(argv: readonly string[], version: string): Promise<vo
 
   let code: number;
   try {
-    code = await dispatch(argv, version, controller.signal);
+    code = await dispatch(argv, version, controller.signal, route);
   } catch (error) {
     code = report(error);
   }
@@ -38,6 +48,7 @@ async function dispatch(
   argv: readonly string[],
   version: string,
   signal: AbortSignal,
+  route: SignalRoute,
 ): Promise<number> {
   const command = subcommands[argv[0] ?? ""];
   if (command) return command(argv.slice(1), signal);
@@ -50,17 +61,32 @@ async function dispatch(
     process.stdout.write(`${version} (cairn)\n`);
     return 0;
   }
+  const cwd = await resolveCwd(args.cwd, process.cwd());
   if (!args.print) {
-    if (process.stdin.isTTY || args.prompt === undefined) {
+    if (process.stdin.isTTY && process.stdout.isTTY) {
+      // Loaded only here: print mode never pays for React and Ink.
+      const { runInteractive } = await import("../tui/run-interactive.tsx");
+      return runInteractive(args, cwd, {
+        stdin: process.stdin,
+        stdout: process.stdout,
+        stderr: process.stderr,
+        env: process.env,
+        version,
+        routeSignals: route,
+      });
+    }
+    if (process.stdin.isTTY && args.prompt === undefined) {
       throw new CairnError(
         "bad_flag",
-        "the interactive interface is not available yet",
-        'Use print mode: cairn -p "your prompt"',
+        "stdout is not a terminal, so the interactive interface cannot run",
+        'Use print mode: cairn -p "your prompt" > output.txt',
       );
     }
-    // A prompt with piped input and no TTY: behave like print mode, as scripts expect.
+    // Scripts pipe into cairn: behave like print mode, and say so once.
+    process.stderr.write(
+      `cairn: ${process.stdin.isTTY ? "stdout" : "stdin"} is not a terminal, so this runs in print mode (add -p to say so)\n`,
+    );
   }
-  const cwd = await resolveCwd(args.cwd, process.cwd());
   return runPrint(args, cwd, {
     stdin: process.stdin,
     stdout: process.stdout,

@@ -1,7 +1,6 @@
 // Print mode (`cairn -p`): runs the agent without a UI and writes the documented output
 // contract to stdout (text, json or stream-json). Progress and warnings go to stderr only.
 
-import { homedir } from "node:os";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import type { AgentEvent } from "../core/events.ts";
@@ -10,27 +9,23 @@ import { newSessionId } from "../core/ids.ts";
 import { userText, type UserMessage } from "../core/messages.ts";
 import { emptyUsage } from "../core/usage.ts";
 import type { Conversation, RunResult } from "../agent/index.ts";
-import { cairnHome, disabledDebugLog, openDebugLog, type DebugLog } from "../config/index.ts";
-import {
-  createNestedMemory,
-  formatMemory,
-  formatNestedMemory,
-  loadMemory,
-} from "../memory/index.ts";
-import { costUsd, ProviderError } from "../providers/index.ts";
-import {
-  cleanupOldSessions as removeOldSessions,
-  openPersistence,
-  type Persistence,
-} from "./persistence.ts";
+import type { DebugLog } from "../config/index.ts";
+import type { Persistence } from "./persistence.ts";
 import type { CliArgs } from "./args.ts";
+import { describeFailure } from "./describe-failure.ts";
 import {
   eventMessages,
   initMessage,
   resultMessage,
   type PermissionDenial,
 } from "./output-messages.ts";
-import { createSession, type Session } from "./setup.ts";
+import {
+  closeSession,
+  describeTranscript,
+  openSession,
+  type OpenedSession,
+} from "./session-setup.ts";
+import type { Session } from "./setup.ts";
 import { parseStreamJsonLine, readAll } from "./stdin.ts";
 
 const stdinGraceMs = 3000;
@@ -55,54 +50,31 @@ export async function runPrint(args: CliArgs, cwd: string, io: PrintIo): Promise
     io.stderr.write(`cairn: ${message}\n`);
   };
   const structured = args.outputFormat !== "text";
-  const home = cairnHome(io.env);
   let sessionId = args.sessionId ?? newSessionId();
-  let debug = disabledDebugLog;
-
-  let persistence: Persistence | undefined;
-  let session: Session;
+  let opened: OpenedSession;
   try {
-    const opening = openPersistence(args, { cairnHome: home, root: cwd, warn });
-    const [opened, memory] = await Promise.all([
-      opening,
-      loadSessionMemory(cwd, home, io.env, warn),
-    ]).catch(async (error: unknown) => {
-      // A persistence that opened (and locked its transcript) must let go when memory failed.
-      await (await opening.catch(() => undefined))?.close();
-      throw error;
-    });
-    persistence = opened;
-    sessionId = persistence.sessionId;
-    debug = openDebugLog(io.env, home, sessionId);
-    debug.log("print mode", { argv: process.argv.slice(2), cwd, resumed: persistence.resumed });
-    session = await createSession(args, io.env, cwd, undefined, {
-      ...(persistence.checkpoints ? { checkpoints: persistence.checkpoints } : {}),
-      memory: memory.text,
-      onPathsTouched: memory.nested,
-    });
-    for (const warning of session.warnings) warn(warning);
-    if (session.sandboxWarning !== undefined) warn(session.sandboxWarning);
-    const pricing = session.resolved.info.pricing;
-    await persistence.describe({
-      model: session.resolved.model,
-      provider: session.provider.id,
-      costOf: (usage) => costUsd(pricing, usage),
+    opened = await openSession(args, cwd, {
+      env: io.env,
+      warn,
+      label: "print mode",
+      onSessionId: (id) => {
+        sessionId = id;
+      },
     });
   } catch (error) {
-    await persistence?.close();
-    debug.log("setup failed", { error: errorMessage(error), stack: (error as Error).stack });
     // A setup failure still honours the output contract: scripts get a result object.
-    if (structured) {
-      writeLine(
-        resultMessage({
-          run: emptyRun("error", error),
-          sessionId,
-          durationMs: performance.now() - started,
-          denials: [],
-          errors: [errorMessage(error)],
-        }),
-      );
-    }
+    if (structured) writeSetupFailure(error);
+    throw error;
+  }
+  const { session, persistence, debug } = opened;
+  try {
+    for (const warning of session.warnings) warn(warning);
+    if (session.sandboxWarning !== undefined) warn(session.sandboxWarning);
+    await describeTranscript(persistence, session);
+  } catch (error) {
+    await persistence.close();
+    debug.log("setup failed", { error: errorMessage(error), stack: (error as Error).stack });
+    if (structured) writeSetupFailure(error);
     throw error;
   }
 
@@ -120,59 +92,20 @@ export async function runPrint(args: CliArgs, cwd: string, io: PrintIo): Promise
       warn,
     });
   } finally {
-    // Background jobs die with the session, and its temp files go with it.
-    await session.toolSession.dispose();
-    await persistence.close();
-    // After the work, not before: it reads every project's folder, which the first request
-    // should not wait for.
-    await cleanupOldSessions(home, session.settings.effective.cleanupPeriodDays, debug);
+    await closeSession(opened);
   }
-}
 
-/** Removes transcripts older than cleanupPeriodDays (default 30); problems go to the debug log. */
-async function cleanupOldSessions(
-  home: string,
-  days: number | undefined,
-  debug: DebugLog,
-): Promise<void> {
-  try {
-    const { removed, problems } = await removeOldSessions(home, days);
-    if (removed.length > 0 || problems.length > 0) debug.log("cleanup", { removed, problems });
-  } catch (error) {
-    debug.log("cleanup failed", { error: errorMessage(error) });
+  function writeSetupFailure(error: unknown): void {
+    writeLine(
+      resultMessage({
+        run: emptyRun("error", error),
+        sessionId,
+        durationMs: performance.now() - started,
+        denials: [],
+        errors: [errorMessage(error)],
+      }),
+    );
   }
-}
-
-/** The memory files' text for the system prompt, and the hook that adds nested ones later. */
-async function loadSessionMemory(
-  cwd: string,
-  cairn: string,
-  env: PrintIo["env"],
-  warn: (message: string) => void,
-): Promise<{ text: string; nested: (paths: readonly string[]) => Promise<string | undefined> }> {
-  const home = homedir();
-  const claudeHome = env.CLAUDE_CONFIG_DIR?.trim();
-  const loaded = await loadMemory({
-    cwd,
-    home,
-    cairnHome: cairn,
-    ...(claudeHome ? { claudeHome } : {}),
-  });
-  for (const warning of loaded.warnings) warn(warning);
-  const nested = createNestedMemory({
-    root: loaded.root,
-    cwd: loaded.cwd,
-    home,
-    loaded: loaded.loadedPaths,
-    onWarning: warn,
-  });
-  return {
-    text: formatMemory(loaded.files),
-    nested: async (paths) => {
-      const text = formatNestedMemory(await nested.touch(paths));
-      return text === "" ? undefined : text;
-    },
-  };
 }
 
 interface Drive {
@@ -463,25 +396,6 @@ function runErrors(run: RunResult, signal: AbortSignal): string[] {
       return never;
     }
   }
-}
-
-/** A provider failure as a person can act on it: what failed, where, and what to check. */
-export function describeFailure(error: Error | undefined): string {
-  if (!(error instanceof ProviderError)) return error?.message ?? "unknown error";
-  const hints: Partial<Record<ProviderError["kind"], string>> = {
-    auth: "check that the API key is set and valid for this base URL",
-    not_found:
-      "check the model id and that the base URL is right (OpenAI-compatible servers usually end in /v1)",
-    bad_request: "the server rejected the request; check the model id and the server's limits",
-    rate_limit: "rate limited; retries were exhausted, wait and run again",
-    overloaded: "the provider is overloaded; retries were exhausted",
-    server: "the provider failed; retries were exhausted",
-    network: "could not reach the server; check the base URL and your connection",
-    stream_cut: "the response stream kept breaking; retries were exhausted",
-    timeout: "the server stopped sending data; retries were exhausted",
-  };
-  const hint = hints[error.kind];
-  return hint ? `${error.message} (${hint})` : error.message;
 }
 
 const abortExitCodes: Readonly<Record<string, number>> = { SIGTERM: 143, SIGINT: 130, EPIPE: 141 };

@@ -17,7 +17,11 @@ export type CairnErrorCode =
   | "session_ambiguous"
   | "session_unreadable"
   | "session_write"
-  | "aborted";
+  | "aborted"
+  /** The interactive UI was asked to do something that must wait for the running turn. */
+  | "busy"
+  | "no_terminal"
+  | "editor_failed";
 
 export class CairnError extends Error {
   readonly code: CairnErrorCode;

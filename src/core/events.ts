@@ -36,7 +36,15 @@ export type AgentEvent =
   /** A user message appended to the conversation: the prompt, or the tool results of a turn. */
   | { type: "user"; message: UserMessage; origin: "prompt" | "tool_results" }
   | { type: "tool_start"; toolUseId: string; name: string; input: unknown }
-  | { type: "tool_end"; toolUseId: string; name: string; isError: boolean; display?: unknown }
+  | {
+      type: "tool_end";
+      toolUseId: string;
+      name: string;
+      isError: boolean;
+      display?: unknown;
+      /** For a failed call, the start of what the model was told (for front-ends to show). */
+      errorText?: string;
+    }
   | {
       type: "permission_denied";
       toolUseId: string;

@@ -2,6 +2,7 @@
 // from agent events), what the prompt editor hands back, and what a slash command may do.
 // Rendering, key handling and the agent's session live in their own files.
 
+import type { RestorePlan, RestoreReport } from "../checkpoints/index.ts";
 import type { PermissionMode } from "../permissions/index.ts";
 
 /** One finished entry of the conversation, printed to the terminal's scrollback once. */
@@ -106,7 +107,51 @@ export interface CommandContext {
   /** Opens a file in $EDITOR (or $VISUAL), suspending the UI meanwhile. */
   openInEditor(path: string): Promise<void>;
   exit(): void;
+  /**
+   * Facts about the session now: read when a command runs, so a getter (not a snapshot taken at
+   * start) keeps /status right after /model or Shift+Tab.
+   */
   readonly info: SessionInfo;
+  /**
+   * Adds a permission rule for the rest of this session (not written to any file). The command
+   * has already checked the rule's syntax; `rule` is as the user wrote it, e.g. `Bash(npm test:*)`.
+   * Absent: /permissions allow|ask|deny explains how to add the rule to a settings file instead.
+   */
+  addRule?(kind: "allow" | "ask" | "deny", rule: string): void;
+  /**
+   * Switches this UI to another session of the same folder: `sessionId` is a full id (the command
+   * resolves prefixes with sessions' findSession). Loads its transcript, replaces the conversation
+   * and the screen's history, and continues recording into it. Absent: /resume <id> tells the
+   * user to restart with `cairn -r <id>`.
+   */
+  resume?(sessionId: string): Promise<void>;
+  /**
+   * Puts files back as they were when turn `turn` (1-based, as listed by the session's checkpoint
+   * store) began, using the session's own CheckpointStore (planRestore, then restore), never a
+   * second instance on the same folder. With `conversation`, also cuts the conversation to the
+   * plan's `messageCount` messages and appends a transcript `rewind` entry pointing at the turn's
+   * `messageId` (as `cairn rewind --conversation` does), so a later resume sees the shortened
+   * conversation. Refuses (throws a CairnError) while a turn runs. Returns the plan and report
+   * for the command to show; `conversationRewound` is false when the conversation was not asked
+   * for or the turn has no recorded place in the transcript. Absent: /rewind <turn> tells the
+   * user to run `cairn rewind --to <turn>` after exiting.
+   */
+  rewind?(turn: number, options: { conversation: boolean }): Promise<RewindOutcome>;
+  /**
+   * Re-reads the memory files into the system prompt (after /memory edited one). Absent: the
+   * change applies from the next session, and /memory says so.
+   */
+  reloadMemory?(): Promise<void>;
+  /** Every command the prompt accepts (built-in and custom), for /help. Absent: the built-ins. */
+  readonly commands?: readonly SlashCommand[];
+  /** The clock, for ages in /resume; tests pass a fixed one. Absent: the system clock. */
+  now?(): Date;
+}
+
+export interface RewindOutcome {
+  plan: RestorePlan;
+  report: RestoreReport;
+  conversationRewound: boolean;
 }
 
 /** Read-only facts commands print (/status, /cost, /context, /permissions, /memory…). */
@@ -127,6 +172,33 @@ export interface SessionInfo {
     cacheWriteTokens: number;
   };
   settingsFiles: string[];
+  /** cairn's version, for /status. */
+  version?: string;
+  /** The provider of the current model (`anthropic`, `openai`, `openai-chat` or a settings name). */
+  provider?: string;
+  /** The base URL requests go to; undefined means the provider's public default. */
+  baseUrl?: string;
+  /** Whether shell commands run sandboxed, and one line on how (for /status). */
+  sandbox?: { enabled: boolean; detail?: string };
+  /** `$CAIRN_HOME` or `~/.cairn`: where sessions are kept (/resume) and the user's memory file. */
+  cairnHome?: string;
+  /** The workspace root as a real path: sessions are listed by it. Defaults to `cwd`. */
+  workspaceRoot?: string;
+  /**
+   * The repository root memory discovery started from (LoadedMemory.root): /memory project
+   * creates AGENTS.md here. Defaults to `workspaceRoot`.
+   */
+  repositoryRoot?: string;
+  /**
+   * This session's checkpoints folder (`<session data dir>/checkpoints`), for /rewind's list;
+   * undefined when the session is not recorded.
+   */
+  checkpointsFolder?: string;
+  /**
+   * The rules with the file (or "(command line)", "(session)") each came from, for /permissions.
+   * Absent: /permissions shows `rules` without origins.
+   */
+  ruleOrigins?: Array<{ kind: "allow" | "ask" | "deny"; rule: string; origin: string }>;
 }
 
 export interface SlashCommand {
@@ -135,5 +207,7 @@ export interface SlashCommand {
   description: string;
   /** `[instructions]`, `<model>`… */
   argumentHint?: string;
+  /** Other names that run the same command (`/quit` for `/exit`); not listed in completion. */
+  aliases?: readonly string[];
   run(args: string, context: CommandContext): Promise<void> | void;
 }

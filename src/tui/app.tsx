@@ -1,0 +1,251 @@
+// The interactive screen: finished items go to the scrollback once (<Static>); below them the
+// live region (the answer streaming, tools running, a permission question, the todo list, the
+// prompt, the footer) is kept shorter than the terminal so Ink never redraws the scrollback.
+// Timers run only while something does (the spinner); an idle screen has none.
+
+import {
+  Box,
+  Static,
+  Text,
+  useApp,
+  useBoxMetrics,
+  useInput,
+  useStdout,
+  useWindowSize,
+  type DOMElement,
+} from "ink";
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import type { UiController } from "./controller.ts";
+import { Footer } from "./footer.tsx";
+import { PermissionPrompt } from "./permission-prompt.tsx";
+import { PromptEditor } from "./prompt-editor/index.ts";
+import {
+  HistoryItemView,
+  RenderSettingsProvider,
+  RunningTools,
+  StreamingMessage,
+  TodoPanel,
+  type RenderSettings,
+} from "./render/index.ts";
+
+export interface AppProps {
+  controller: UiController;
+  settings: RenderSettings;
+  /** Ctrl+C from outside the keyboard (a SIGINT sent to the process) arrives here. */
+  onExternalInterrupt?: (handler: () => void) => () => void;
+  /** The clock; tests pass their own. */
+  now?: () => number;
+}
+
+/** Two Ctrl+C within this long exit. */
+const exitWindowMs = 1_000;
+/** How often the spinner and elapsed times move while cairn works. */
+const tickMs = 100;
+/**
+ * Rows the streaming text leaves free: its top margin, the row Ink's cursor sits on below the
+ * frame, and two to spare, so a frame whose lower part grew since it was measured still fits.
+ */
+const reservedRows = 4;
+
+export function App({ controller, settings, onExternalInterrupt, now = Date.now }: AppProps) {
+  const state = useSyncExternalStore(controller.subscribe, controller.getState);
+  const { columns, rows } = useWindowSize();
+  const { exit: unmount, suspendTerminal } = useApp();
+  const width = Math.max(20, columns);
+
+  // Leaving draws one last frame without the live region, so the terminal keeps the
+  // conversation and not a stale prompt box; then Ink unmounts.
+  const [leaving, setLeaving] = useState(false);
+  const exit = useCallback(() => setLeaving(true), []);
+  useEffect(() => {
+    if (leaving) unmount();
+  }, [leaving, unmount]);
+
+  useEffect(
+    () =>
+      controller.attachTerminal({
+        suspend: (run) => suspendTerminal(run),
+        exit,
+      }),
+    [controller, exit, suspendTerminal],
+  );
+
+  const printEpoch = useReprintOnWidthChange(columns);
+  const clock = useTicker(state.busy, now);
+  const busySince = useBusySince(state.busy, now);
+
+  // Ctrl+C: stops the run if there is one; on an idle, empty prompt the second press within a
+  // second exits. The hint says so, and goes away with its own short timer.
+  const lastPress = useRef<number | undefined>(undefined);
+  const [exitHint, setExitHint] = useState(false);
+  useEffect(() => {
+    if (!exitHint) return;
+    const timer = setTimeout(() => setExitHint(false), exitWindowMs);
+    return () => clearTimeout(timer);
+  }, [exitHint]);
+  const onCtrlC = useCallback((): void => {
+    const at = now();
+    if (lastPress.current !== undefined && at - lastPress.current < exitWindowMs) {
+      exit();
+      return;
+    }
+    lastPress.current = at;
+    if (controller.getState().busy) controller.interrupt();
+    setExitHint(true);
+  }, [controller, exit, now]);
+  useEffect(() => onExternalInterrupt?.(onCtrlC), [onExternalInterrupt, onCtrlC]);
+
+  useInput((_input, key) => {
+    if (key.tab && key.shift) controller.cycleMode();
+  });
+
+  // What sits below the streaming text, measured, decides how many rows the text may take.
+  const lower = useRef<DOMElement>(null);
+  const { height: lowerHeight } = useBoxMetrics(lower);
+  const streamRows = Math.max(3, rows - lowerHeight - reservedRows);
+  const streaming = state.streamingText !== "" || state.streamingThinking !== "";
+
+  return (
+    <RenderSettingsProvider value={settings}>
+      <Static key={`${state.epoch}:${printEpoch}`} items={state.history}>
+        {(item) => <HistoryItemView key={item.id} item={item} width={width} />}
+      </Static>
+      {leaving ? null : (
+        <Box flexDirection="column" width={width}>
+          {streaming ? (
+            <Box marginTop={1}>
+              <StreamingMessage
+                text={state.streamingText}
+                thinking={state.streamingThinking}
+                width={width}
+                maxLines={streamRows}
+              />
+            </Box>
+          ) : null}
+          <Box ref={lower} flexDirection="column" width={width}>
+            {state.running.length > 0 ? (
+              <Box marginTop={1}>
+                <RunningTools tools={state.running} now={clock} />
+              </Box>
+            ) : null}
+            {state.busy && state.running.length === 0 && state.permission === undefined ? (
+              <Working
+                label={state.activity ?? "Working"}
+                since={busySince}
+                now={clock}
+                color={settings.color}
+              />
+            ) : null}
+            {state.queued.map((text, index) => (
+              <Text key={index} dimColor wrap="truncate-end">
+                {`queued: ${text.replace(/\s+/g, " ")}`}
+              </Text>
+            ))}
+            {state.permission !== undefined ? (
+              <Box marginTop={1}>
+                <PermissionPrompt
+                  key={state.permission.toolUseId}
+                  pending={state.permission}
+                  onAnswer={(choice) => controller.answerPermission(choice)}
+                  onCtrlC={onCtrlC}
+                  width={width}
+                />
+              </Box>
+            ) : null}
+            {state.todos.length > 0 ? (
+              <Box marginTop={1}>
+                <TodoPanel todos={state.todos} />
+              </Box>
+            ) : null}
+            <Box marginTop={1}>
+              <PromptEditor
+                onSubmit={(text) => controller.submit(text)}
+                commands={controller.commands}
+                cwd={controller.cwd}
+                historyFile={controller.historyFile}
+                disabled={state.busy}
+                active={state.permission === undefined}
+                onInterrupt={() => controller.interrupt()}
+                onClearOrExit={onCtrlC}
+                width={width}
+              />
+            </Box>
+            <Footer
+              status={state.status}
+              hint={exitHint ? "Press Ctrl+C again to exit" : undefined}
+              width={width}
+            />
+          </Box>
+        </Box>
+      )}
+    </RenderSettingsProvider>
+  );
+}
+
+/** One line while cairn waits on the model: a spinner, what it does, and for how long. */
+function Working({
+  label,
+  since,
+  now,
+  color,
+}: {
+  label: string;
+  since: number;
+  now: number;
+  color: boolean;
+}) {
+  const frames = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏";
+  const frame = frames[Math.floor(now / 80) % frames.length] ?? "·";
+  const seconds = Math.max(0, Math.floor((now - since) / 1000));
+  return (
+    <Box marginTop={1}>
+      <Text>
+        <Text color={color ? "cyan" : undefined}>{frame}</Text>
+        {` ${label}… `}
+        <Text dimColor>{`${seconds}s · Esc to interrupt`}</Text>
+      </Text>
+    </Box>
+  );
+}
+
+/**
+ * A width change makes the terminal re-wrap what is on screen, and Ink's erase of its last frame
+ * then misses rows (ghost prompt boxes). So the screen and scrollback are cleared and the whole
+ * conversation is printed again at the new width; the returned number keys <Static> for that.
+ */
+function useReprintOnWidthChange(columns: number): number {
+  const { stdout } = useStdout();
+  const [epoch, setEpoch] = useState(0);
+  const width = useRef(columns);
+  useEffect(() => {
+    if (columns === width.current) return;
+    width.current = columns;
+    if (!("isTTY" in stdout) || stdout.isTTY !== true) return;
+    stdout.write(clearScreenAndScrollback);
+    setEpoch((n) => n + 1);
+  }, [columns, stdout]);
+  return epoch;
+}
+
+const clearScreenAndScrollback = "\u001B[2J\u001B[3J\u001B[H";
+
+/** The clock, moving every tick while `active`; frozen (no timer) otherwise. */
+function useTicker(active: boolean, now: () => number): number {
+  const [time, setTime] = useState(now);
+  useEffect(() => {
+    if (!active) return;
+    setTime(now());
+    const timer = setInterval(() => setTime(now()), tickMs);
+    return () => clearInterval(timer);
+  }, [active, now]);
+  return time;
+}
+
+/** When the current busy spell began. */
+function useBusySince(busy: boolean, now: () => number): number {
+  const since = useRef(now());
+  const was = useRef(busy);
+  if (busy && !was.current) since.current = now();
+  was.current = busy;
+  return since.current;
+}

@@ -1,0 +1,625 @@
+// The interactive session behind the screen: opens the session as print mode does, runs one
+// prompt at a time (prompts typed meanwhile wait in a queue), answers the agent's permission
+// questions through the screen, switches the permission mode, and offers slash commands what
+// they may do (CommandContext). It renders nothing: the screen reads its store.
+
+import { join } from "node:path";
+import type { Conversation, PermissionAnswer, PermissionRequest } from "../agent/index.ts";
+import { CairnError, errorMessage } from "../core/errors.ts";
+import type { AgentEvent } from "../core/events.ts";
+import { userText } from "../core/messages.ts";
+import { addUsage, emptyUsage, type Usage } from "../core/usage.ts";
+import { parseRule, type PermissionMode, type Rule } from "../permissions/index.ts";
+import { costUsd, type Env } from "../providers/index.ts";
+import { workspaceKey } from "../sessions/index.ts";
+import type { CliArgs } from "../cli/args.ts";
+import { describeFailure } from "../cli/describe-failure.ts";
+import { openPersistence, type Persistence } from "../cli/persistence.ts";
+import {
+  closeSession,
+  describeTranscript,
+  loadSessionMemory,
+  openFreshPersistence,
+  openSession,
+  type OpenedSession,
+} from "../cli/session-setup.ts";
+import type { Session } from "../cli/setup.ts";
+import { runEditor } from "./editor.ts";
+import { pendingPermission } from "./permission-request.ts";
+import { saveProjectRule } from "./project-rule.ts";
+import { historyFromMessages } from "./resumed-history.ts";
+import { sessionInfo } from "./session-info.ts";
+import type {
+  CommandContext,
+  PendingPermission,
+  PermissionChoice,
+  SlashCommand,
+  StatusLine,
+} from "./types.ts";
+import { initialViewState, type UiAction, type UiState } from "./view-model.ts";
+import { createViewStore } from "./view-store.ts";
+
+/** What the screen needs of the controller; app.tsx's tests hand in a fake. */
+export interface UiController {
+  /** Properties, not methods: React's useSyncExternalStore calls them unbound. */
+  readonly getState: () => UiState;
+  readonly subscribe: (listener: () => void) => () => void;
+  /** A prompt or a slash command. A prompt typed while a run is busy waits for it to end. */
+  submit(text: string): void;
+  /** Esc: stops the running turn (and drops queued prompts, saying which). */
+  interrupt(): void;
+  answerPermission(choice: PermissionChoice): void;
+  /** Shift+Tab: default → acceptEdits → plan → default (bypassPermissions if started with it). */
+  cycleMode(): void;
+  /** The app hands over what only Ink can do; returns a function that takes it back. */
+  attachTerminal(terminal: TerminalHooks): () => void;
+  readonly commands: readonly SlashCommand[];
+  readonly cwd: string;
+  /** The prompt history file of this folder. */
+  readonly historyFile: string;
+}
+
+export interface TerminalHooks {
+  /** Hands the terminal to a child process (an editor) while `run` runs. */
+  suspend(run: () => Promise<void>): Promise<void>;
+  /** Ends the UI (the caller then closes the controller). */
+  exit(): void;
+}
+
+export interface Controller extends UiController {
+  readonly context: CommandContext;
+  /** Stops a run in progress and closes the session (background jobs, transcript). */
+  close(): Promise<void>;
+  /** Resolves once no run, compaction or queued prompt is left (for tests and scripts). */
+  idle(): Promise<void>;
+}
+
+export interface ControllerOptions {
+  args: CliArgs;
+  /** The workspace root, a real path. */
+  cwd: string;
+  env: Env;
+  version: string;
+  commands: readonly SlashCommand[];
+  /** Runs `input` when it is a slash command; false means it is a prompt for the model. */
+  runCommand: (
+    input: string,
+    commands: readonly SlashCommand[],
+    context: CommandContext,
+  ) => Promise<boolean>;
+  /** Whether `input` is a slash command (echoed as typed before it runs). */
+  isCommand: (input: string) => boolean;
+  /** The clock for tool durations. */
+  now?: () => number;
+  /** How long streamed text may wait before the screen hears of it (tests use 0). */
+  frameMs?: number;
+}
+
+/** Resumed conversations show at most this many items; the transcript keeps everything. */
+const resumedItemsShown = 60;
+
+/** What changes when the conversation is cleared or another session is resumed. */
+interface Live {
+  opened: OpenedSession;
+  conversation: Conversation;
+  /** The transcript exists and knows the model (done before the first run). */
+  described: boolean;
+  usage: Usage;
+  costUsd: number;
+}
+
+interface Ask {
+  pending: PendingPermission;
+  answer: (answer: PermissionAnswer) => void;
+}
+
+export async function createController(options: ControllerOptions): Promise<Controller> {
+  const { args, cwd, env } = options;
+  const now = options.now ?? Date.now;
+  // Filled in once the session is open; what setup warns about waits in `early` until then.
+  const store = createViewStore(initialViewState(placeholderStatus, cwd), {
+    ...(options.frameMs !== undefined ? { frameMs: options.frameMs } : {}),
+  });
+  const early: string[] = [];
+  let ready = false;
+  const dispatch = (action: UiAction): void => store.dispatch(action);
+  const notice = (text: string, level: "info" | "warning" | "error" = "info"): void =>
+    dispatch({ type: "notice", text, level });
+  const warn = (text: string): void => {
+    if (ready) notice(text, "warning");
+    else early.push(text);
+  };
+
+  const asks: Ask[] = [];
+  const showFirstAsk = (): void => {
+    const first = asks[0];
+    dispatch(
+      first
+        ? { type: "permission_asked", pending: first.pending }
+        : { type: "permission_answered" },
+    );
+  };
+  const askPermission = (request: PermissionRequest, signal: AbortSignal) =>
+    new Promise<PermissionAnswer>((resolve) => {
+      if (signal.aborted) {
+        resolve({ behavior: "deny", message: "the run was interrupted" });
+        return;
+      }
+      const onAbort = (): void => {
+        const index = asks.indexOf(ask);
+        if (index >= 0) asks.splice(index, 1);
+        resolve({ behavior: "deny", message: "the run was interrupted" });
+        if (index === 0) showFirstAsk();
+      };
+      const ask: Ask = {
+        pending: pendingPermission(request, cwd),
+        answer: (answer) => {
+          signal.removeEventListener("abort", onAbort);
+          resolve(answer);
+        },
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      asks.push(ask);
+      if (asks.length === 1) showFirstAsk();
+    });
+
+  const opened = await openSession(args, cwd, {
+    env,
+    warn,
+    askPermission,
+    label: "interactive",
+  });
+  let live: Live = {
+    opened,
+    conversation: { messages: opened.persistence.messages },
+    described: false,
+    usage: emptyUsage(),
+    costUsd: 0,
+  };
+  const startMode = opened.session.policy.mode;
+  const session = (): Session => live.opened.session;
+
+  const statusOf = (): StatusLine => {
+    const size = session().agent.contextSize(live.conversation);
+    return {
+      model: session().resolved.model,
+      mode: session().policy.mode,
+      contextTokens: size.tokens,
+      contextWindow: size.window,
+      costUsd: live.costUsd,
+      backgroundShells: runningShells(session()),
+    };
+  };
+  dispatch({ type: "status", status: statusOf() });
+  ready = true;
+  const resumed = resumedHistory(live.conversation, cwd);
+  if (resumed.length > 0) dispatch({ type: "clear", history: resumed });
+  for (const line of [...early, ...session().warnings]) notice(line, "warning");
+  if (session().sandboxWarning !== undefined) notice(session().sandboxWarning ?? "", "warning");
+
+  let terminal: TerminalHooks | undefined;
+  let run: { abort: AbortController; done: Promise<void> } | undefined;
+  let activity: AbortController | undefined;
+  let queue: string[] = [];
+  const idleWaiters: Array<() => void> = [];
+  let ruleWrites: Promise<void> = Promise.resolve();
+
+  /** Submitted texts not yet started or queued (deciding whether they are commands). */
+  let submitting = 0;
+  const busy = (): boolean => run !== undefined || activity !== undefined || submitting > 0;
+  const settleIdle = (): void => {
+    if (busy() || queue.length > 0) return;
+    for (const waiter of idleWaiters.splice(0)) waiter();
+  };
+
+  const emit = (event: AgentEvent): void => {
+    if (event.type !== "stream") live.opened.debug.log(`event ${event.type}`);
+    live.opened.persistence.record(event);
+    const spent =
+      event.type === "assistant"
+        ? event.turn.usage
+        : event.type === "compaction"
+          ? event.usage
+          : undefined;
+    if (spent) {
+      live.usage = addUsage(live.usage, spent);
+      live.costUsd += costUsd(session().resolved.info.pricing, spent);
+    }
+    dispatch({ type: "agent", event, now: now() });
+    if (spent) dispatch({ type: "status", status: { costUsd: live.costUsd } });
+    if (event.type === "tool_end") {
+      dispatch({ type: "status", status: { backgroundShells: runningShells(session()) } });
+    }
+  };
+
+  const ensureDescribed = async (): Promise<void> => {
+    if (live.described) return;
+    await describeTranscript(live.opened.persistence, session());
+    live.described = true;
+  };
+
+  const startRun = async (text: string): Promise<void> => {
+    const abort = new AbortController();
+    let finished!: () => void;
+    run = { abort, done: new Promise((resolve) => (finished = resolve)) };
+    dispatch({ type: "run_started", prompt: text });
+    const started = performance.now();
+    try {
+      await ensureDescribed();
+      const prompt = userText(text);
+      await live.opened.persistence.beginRun(prompt);
+      const result = await session().agent.run(live.conversation, prompt, {
+        signal: abort.signal,
+        emit,
+      });
+      await live.opened.persistence.endRun(result, performance.now() - started);
+      live.opened.debug.log("run ended", {
+        outcome: result.outcome,
+        numTurns: result.numTurns,
+        error: result.error?.message,
+      });
+      dispatch({
+        type: "run_ended",
+        result,
+        now: now(),
+        ...(result.outcome === "error" ? { errorText: describeFailure(result.error) } : {}),
+      });
+    } catch (error) {
+      live.opened.debug.log("run failed", {
+        error: errorMessage(error),
+        stack: (error as Error).stack,
+      });
+      dispatch({
+        type: "run_ended",
+        now: now(),
+        errorText:
+          error instanceof CairnError && error.hint
+            ? `${error.message}\n${error.hint}`
+            : errorMessage(error),
+        result: {
+          outcome: "error",
+          finalText: "",
+          numTurns: 0,
+          usage: emptyUsage(),
+          costUsd: 0,
+          apiDurationMs: 0,
+          stopReason: null,
+        },
+      });
+    } finally {
+      run = undefined;
+      finished();
+      dispatch({ type: "status", status: statusOf() });
+      const next = queue.shift();
+      dispatch({ type: "queued", prompts: [...queue] });
+      if (next !== undefined) void startRun(next);
+      else settleIdle();
+    }
+  };
+
+  const ensureIdle = (what: string): void => {
+    if (run || activity) {
+      throw new CairnError(
+        "busy",
+        `cannot ${what} while cairn is working`,
+        "Wait for it to finish, or press Esc to stop it first.",
+      );
+    }
+  };
+
+  /** Work that is not a run (compaction, a model switch): busy while it lasts, Esc stops it. */
+  const withActivity = async <T>(
+    label: string,
+    work: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> => {
+    const abort = new AbortController();
+    activity = abort;
+    dispatch({ type: "activity", label });
+    try {
+      return await work(abort.signal);
+    } finally {
+      activity = undefined;
+      dispatch({ type: "activity", label: undefined });
+      dispatch({ type: "status", status: statusOf() });
+      settleIdle();
+    }
+  };
+
+  /** Makes `next` the live session (a new transcript or another one), closing the old one. */
+  const switchTo = async (persistence: Persistence, what: string): Promise<void> => {
+    let next: Session;
+    try {
+      next = await session().withAgent({ checkpoints: persistence.checkpoints ?? null });
+    } catch (error) {
+      await persistence.close();
+      throw error;
+    }
+    const old = live.opened.persistence;
+    live = {
+      opened: { ...live.opened, session: next, persistence },
+      conversation: { messages: persistence.messages },
+      described: false,
+      usage: emptyUsage(),
+      costUsd: 0,
+    };
+    await old.close();
+    dispatch({ type: "clear", history: resumedHistory(live.conversation, cwd) });
+    dispatch({ type: "status", status: statusOf() });
+    notice(`${what} (session ${persistence.sessionId}).`);
+  };
+
+  const addRule = (kind: "allow" | "ask" | "deny", text: string, origin: string): Rule => {
+    const rule = parseRule(text, origin, cwd);
+    const labelled: Rule = { ...rule, source: `${rule.source} (${origin})` };
+    const policy = session().policy;
+    session().setPolicy({ ...policy, [kind]: [...policy[kind], labelled] });
+    return labelled;
+  };
+
+  const setMode = (mode: PermissionMode): void => {
+    if (mode === "bypassPermissions" && startMode !== "bypassPermissions") {
+      notice(
+        "bypassPermissions is available only when cairn starts with it (--permission-mode bypassPermissions).",
+        "warning",
+      );
+      return;
+    }
+    session().setPolicy({ ...session().policy, mode });
+    dispatch({ type: "status", status: { mode } });
+  };
+
+  const context: CommandContext = {
+    notice,
+    async clearConversation() {
+      ensureIdle("clear the conversation");
+      const fresh = await openFreshPersistence(args, cwd, live.opened.home, warn);
+      await switchTo(fresh, "Started a new conversation");
+    },
+    async compact(instructions) {
+      ensureIdle("compact");
+      await withActivity("Compacting the conversation", async (signal) => {
+        await ensureDescribed();
+        const result = await session().agent.compact(live.conversation, {
+          signal,
+          emit,
+          ...(instructions !== undefined && instructions !== "" ? { instructions } : {}),
+        });
+        switch (result.outcome) {
+          case "compacted":
+            return;
+          case "nothing_to_compact":
+            notice(`Nothing to compact: ${result.reason ?? "the conversation is already short"}.`);
+            return;
+          case "aborted":
+            notice("Compaction interrupted.");
+            return;
+          case "error":
+            notice(describeFailure(result.error), "error");
+            return;
+          default: {
+            const never: never = result.outcome;
+            return never;
+          }
+        }
+      });
+    },
+    submitPrompt(text) {
+      if (run || activity) {
+        queue.push(text);
+        dispatch({ type: "queued", prompts: [...queue] });
+        return Promise.resolve();
+      }
+      return startRun(text);
+    },
+    async setModel(spec) {
+      ensureIdle("change the model");
+      const next = await withActivity("Switching model", () =>
+        session().withAgent({ model: spec }),
+      );
+      live = { ...live, opened: { ...live.opened, session: next } };
+      dispatch({ type: "status", status: statusOf() });
+      notice(
+        `Model: ${next.resolved.model}${next.resolved.info.known ? "" : " (not in cairn's catalog: context window and prices are guesses)"}.`,
+      );
+    },
+    setMode,
+    async openInEditor(path) {
+      if (!terminal) throw new CairnError("no_terminal", "no terminal to open an editor in");
+      await terminal.suspend(() => runEditor(path, env));
+    },
+    exit() {
+      terminal?.exit();
+    },
+    get info() {
+      return sessionInfo({
+        live: live.opened,
+        conversation: live.conversation,
+        status: store.getState().status,
+        usage: live.usage,
+        version: options.version,
+      });
+    },
+    addRule(kind, rule) {
+      addRule(kind, rule, "session");
+    },
+    async resume(sessionId) {
+      ensureIdle("switch sessions");
+      const persistence = await openPersistence(
+        { ...args, continue: false, resume: sessionId, forkSession: false, sessionId: undefined },
+        { cairnHome: live.opened.home, root: cwd, warn },
+      );
+      await switchTo(persistence, "Resumed");
+    },
+    async reloadMemory() {
+      ensureIdle("reload memory files");
+      const memory = await loadSessionMemory(cwd, live.opened.home, env, warn);
+      const next = await session().withAgent({ memory: memory.text });
+      live = { ...live, opened: { ...live.opened, session: next, memory } };
+      dispatch({ type: "status", status: statusOf() });
+    },
+    get commands() {
+      return options.commands;
+    },
+  };
+
+  const submitText = async (text: string): Promise<void> => {
+    let handled: boolean;
+    if (options.isCommand(text)) dispatch({ type: "command", text });
+    try {
+      handled = await options.runCommand(text, options.commands, context);
+    } catch (error) {
+      notice(`/${text.slice(1).split(/\s/)[0] ?? ""} failed: ${errorMessage(error)}`, "error");
+      live.opened.debug.log("command failed", {
+        error: errorMessage(error),
+        stack: (error as Error).stack,
+      });
+      handled = true;
+    }
+    submitting--;
+    if (handled) {
+      settleIdle();
+    } else if (run || activity) {
+      queue.push(text);
+      dispatch({ type: "queued", prompts: [...queue] });
+    } else {
+      await startRun(text);
+    }
+  };
+
+  return {
+    getState: () => store.getState(),
+    subscribe: (listener) => store.subscribe(listener),
+    submit(text) {
+      if (text.trim() === "") return;
+      submitting++;
+      void submitText(text);
+    },
+    interrupt() {
+      if (queue.length > 0) {
+        notice(
+          `Dropped ${queue.length === 1 ? "a queued prompt" : `${queue.length} queued prompts`}: ${queue.map((q) => JSON.stringify(oneLine(q))).join(", ")}`,
+          "warning",
+        );
+        queue = [];
+        dispatch({ type: "queued", prompts: [] });
+      }
+      if (run || activity) dispatch({ type: "interrupt_requested" });
+      run?.abort.abort("interrupted");
+      activity?.abort("interrupted");
+    },
+    answerPermission(choice) {
+      const ask = asks.shift();
+      if (!ask) return;
+      switch (choice.type) {
+        case "allow_once":
+          break;
+        case "allow_session":
+          addRule("allow", choice.rule, "session");
+          notice(`Allowed ${choice.rule} for the rest of this session.`);
+          break;
+        case "allow_project": {
+          addRule("allow", choice.rule, ".cairn/settings.local.json");
+          const home = live.opened.home;
+          ruleWrites = ruleWrites.then(async () => {
+            try {
+              notice(
+                await saveProjectRule(choice.rule, {
+                  root: cwd,
+                  cairnHome: home,
+                  trustFlag: args.trust,
+                }),
+              );
+            } catch (error) {
+              notice(
+                `Could not save ${choice.rule}: ${errorMessage(error)}. It applies to this session only.`,
+                "error",
+              );
+            }
+          });
+          break;
+        }
+        case "deny":
+          ask.answer({
+            behavior: "deny",
+            ...(choice.note !== undefined && choice.note.trim() !== ""
+              ? { message: `the user declined and said: ${choice.note.trim()}` }
+              : {}),
+          });
+          showFirstAsk();
+          return;
+        default: {
+          const never: never = choice;
+          return never;
+        }
+      }
+      ask.answer({ behavior: "allow" });
+      showFirstAsk();
+    },
+    cycleMode() {
+      setMode(nextMode(session().policy.mode, startMode));
+    },
+    attachTerminal(next) {
+      terminal = next;
+      return () => {
+        if (terminal === next) terminal = undefined;
+      };
+    },
+    commands: options.commands,
+    cwd,
+    historyFile: join(opened.home, "history", `${workspaceKey(cwd)}.jsonl`),
+    context,
+    async close() {
+      queue = [];
+      run?.abort.abort("exit");
+      activity?.abort("exit");
+      await run?.done;
+      await ruleWrites;
+      await closeSession(live.opened);
+    },
+    idle() {
+      if (!busy() && queue.length === 0) return Promise.resolve();
+      return new Promise((resolve) => idleWaiters.push(resolve));
+    },
+  };
+}
+
+const placeholderStatus: StatusLine = {
+  model: "",
+  mode: "default",
+  contextTokens: 0,
+  contextWindow: 0,
+  costUsd: 0,
+  backgroundShells: 0,
+};
+
+/** Shift+Tab's cycle; bypassPermissions and dontAsk join it only when the session started in them. */
+export function nextMode(current: PermissionMode, startedWith: PermissionMode): PermissionMode {
+  const cycle: PermissionMode[] = ["default", "acceptEdits", "plan"];
+  if (startedWith === "bypassPermissions" || startedWith === "dontAsk") cycle.push(startedWith);
+  const index = cycle.indexOf(current);
+  return cycle[(index + 1) % cycle.length] ?? "default";
+}
+
+function runningShells(session: Session): number {
+  return session.toolSession.jobs.list().filter((job) => job.status.type === "running").length;
+}
+
+function resumedHistory(conversation: Conversation, root: string) {
+  const items = historyFromMessages(conversation.messages, root);
+  if (items.length <= resumedItemsShown) return items;
+  const hidden = items.length - resumedItemsShown;
+  return [
+    {
+      type: "notice" as const,
+      id: "hidden",
+      text: `… ${hidden} earlier ${hidden === 1 ? "item" : "items"} of this conversation not shown.`,
+      level: "info" as const,
+    },
+    ...items.slice(-resumedItemsShown),
+  ];
+}
+
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > 60 ? `${line.slice(0, 59)}…` : line;
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import {
+  createRenderSettings,
+  RenderSettingsProvider,
+  type RenderSettings,
+} from "./render-settings.tsx";
+import { StreamingMessage, type StreamingMessageProps } from "./streaming-message.tsx";
+import { plain, renderInTerminal, useAnsiColours } from "./testing.ts";
+
+useAnsiColours();
+
+function stream(settings: RenderSettings = createRenderSettings({})) {
+  const view = (props: Partial<StreamingMessageProps>) => (
+    <RenderSettingsProvider value={settings}>
+      <StreamingMessage text="" thinking="" width={50} {...props} />
+    </RenderSettingsProvider>
+  );
+  const instance = renderInTerminal(view({}));
+  return {
+    settings,
+    show: (props: Partial<StreamingMessageProps>) => {
+      instance.rerender(view(props));
+      return plain(instance.lastFrame());
+    },
+    frame: () => instance.lastFrame() ?? "",
+  };
+}
+
+describe("StreamingMessage", () => {
+  it("renders finished blocks as Markdown and the open block as plain text", () => {
+    const { show } = stream();
+    const text = show({ text: "Done with **bold**.\n\nStill **open" });
+    expect(text).toContain("Done with bold.\n\nStill **open");
+  });
+
+  it("shows an unclosed code block as code and highlights it once it closes", () => {
+    const s = stream();
+    expect(s.show({ text: "```ts\nconst a = 1;\n" })).toContain("  const a = 1;");
+    expect(s.frame()).not.toContain("\u001b[35m");
+    expect(s.show({ text: "```ts\nconst a = 1;\n```\n" })).toContain("  const a = 1;");
+    expect(s.frame()).toContain("\u001b[35mconst");
+  });
+
+  it("keeps to maxLines rows, showing the newest", () => {
+    const { show } = stream();
+    const lines = Array.from({ length: 100 }, (_, i) => `- item ${i}`).join("\n");
+    const text = show({ text: lines, maxLines: 10 });
+    const rows = text.split("\n");
+    expect(rows.length).toBeLessThanOrEqual(10);
+    expect(rows.at(-1)).toBe("- item 99");
+    expect(text).not.toContain("item 80");
+  });
+
+  it("counts wrapped rows against maxLines", () => {
+    const { show } = stream();
+    const paragraph = "word ".repeat(200);
+    expect(
+      show({ text: `first\n\n${paragraph}`, maxLines: 5 }).split("\n").length,
+    ).toBeLessThanOrEqual(5);
+  });
+
+  it("shows the newest thinking while no answer has come, then only a count", () => {
+    const { show } = stream();
+    const thinking = Array.from({ length: 20 }, (_, i) => `thought ${i}`).join("\n");
+    const before = show({ thinking });
+    expect(before).toContain("✻ Thinking…");
+    expect(before).toContain("thought 19");
+    expect(before).not.toContain("thought 10\n");
+    const after = show({ thinking, text: "The answer" });
+    expect(after).toContain("✻ thinking, 20 lines\nThe answer");
+    expect(after).not.toContain("thought 19");
+  });
+
+  it("lays out each finished block once however many tokens arrive", () => {
+    const s = stream();
+    const text = Array.from({ length: 30 }, (_, i) => `Paragraph ${i} with **bold** text.`).join(
+      "\n\n",
+    );
+    for (let at = 0; at <= text.length; at += 7) s.show({ text: text.slice(0, at), maxLines: 8 });
+    s.show({ text, maxLines: 8 });
+    // 29 blocks finished (the last is still open); each laid out on first sight only.
+    expect(s.settings.markdownCache.stats.misses).toBe(29);
+  });
+
+  it("starts over for a new answer", () => {
+    const { show } = stream();
+    show({ text: "Old answer.\n\nMore old." });
+    const text = show({ text: "New" });
+    expect(text).toBe("New");
+  });
+});

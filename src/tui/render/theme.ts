@@ -1,0 +1,66 @@
+// The few colours the transcript uses, by role, in one place. Named ANSI colours so the user's
+// terminal theme decides the exact shade (and light and dark backgrounds both work).
+
+import type { Style } from "./segments.ts";
+
+export const theme = {
+  heading: "cyan",
+  inlineCode: "yellow",
+  link: "blue",
+  quoteBar: "gray",
+  rule: "gray",
+  bullet: "gray",
+  userMarker: "magenta",
+  added: "green",
+  removed: "red",
+  hunk: "cyan",
+  success: "green",
+  failure: "red",
+  warning: "yellow",
+  spinner: "cyan",
+  todoActive: "cyan",
+} as const;
+
+/** highlight.js scopes (its `hljs-*` classes, first word) and the style each is drawn in. */
+export const codePalette: Readonly<Record<string, Style | null>> = {
+  keyword: { color: "magenta" },
+  "selector-tag": { color: "magenta" },
+  "meta-keyword": { color: "magenta" },
+  doctag: { color: "magenta" },
+  type: { color: "cyan" },
+  built_in: { color: "cyan" },
+  "title.class": { color: "cyan" },
+  "title.class.inherited": { color: "cyan" },
+  "title.function": { color: "blue" },
+  "title.function.invoke": { color: "blue" },
+  title: { color: "blue" },
+  section: { color: "cyan", bold: true },
+  name: { color: "blue" },
+  tag: { color: "gray" },
+  string: { color: "green" },
+  regexp: { color: "green" },
+  char: { color: "green" },
+  "template-tag": { color: "green" },
+  addition: { color: "green" },
+  deletion: { color: "red" },
+  number: { color: "yellow" },
+  literal: { color: "yellow" },
+  symbol: { color: "yellow" },
+  bullet: { color: "yellow" },
+  "selector-id": { color: "yellow" },
+  "selector-class": { color: "yellow" },
+  attr: { color: "cyan" },
+  attribute: { color: "cyan" },
+  property: { color: "cyan" },
+  "template-variable": { color: "cyan" },
+  variable: { color: "red" },
+  params: null,
+  comment: { color: "gray", italic: true },
+  quote: { color: "gray", italic: true },
+  meta: { color: "gray" },
+  link: { color: "blue", underline: true },
+  emphasis: { italic: true },
+  strong: { bold: true },
+  // Interpolations inside strings are code again, not string-coloured.
+  subst: null,
+};
