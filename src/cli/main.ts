@@ -30,6 +30,8 @@ export async function main(argv: readonly string[], version: string): Promise<vo
   process.on("SIGHUP", () => (routed ? routed("SIGHUP") : process.exit(129)));
   // A reader that goes away (`cairn -p ... | head`) ends the run quietly, as a shell pipeline expects.
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    // The interactive UI handles its terminal going away itself (see run-interactive.ts).
+    if (routed) return;
     if (error.code !== "EPIPE") throw error;
     controller.abort("EPIPE");
   });
@@ -65,7 +67,7 @@ async function dispatch(
   if (!args.print) {
     if (process.stdin.isTTY && process.stdout.isTTY) {
       // Loaded only here: print mode never pays for React and Ink.
-      const { runInteractive } = await import("../tui/run-interactive.tsx");
+      const { runInteractive } = await import("../tui/run-interactive.ts");
       return runInteractive(args, cwd, {
         stdin: process.stdin,
         stdout: process.stdout,

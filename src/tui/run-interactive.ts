@@ -1,35 +1,29 @@
-// `cairn` with a terminal: picks a session when `--resume` names none, opens the session, draws
-// the screen with Ink and waits until the user leaves. Signals are keys here (SIGINT is Ctrl+C),
-// except SIGTERM and SIGHUP, which end the session cleanly; the terminal is restored on any exit.
+// `cairn` with a terminal: picks a session when `--resume` names none, opens the session while
+// React and Ink load (screen.tsx), draws the screen and waits until the user leaves. Signals are
+// keys here (SIGINT is Ctrl+C), except SIGTERM and SIGHUP, which end the session cleanly; the
+// terminal is restored on any exit.
 
 import { format } from "node:util";
-import { render } from "ink";
 import { errorMessage } from "../core/errors.ts";
-import { cairnHome } from "../config/index.ts";
-import type { Env } from "../providers/index.ts";
+import { cairnHome, isTrusted, trustFolder } from "../config/index.ts";
 import { listSessions } from "../sessions/index.ts";
 import type { CliArgs } from "../cli/args.ts";
-import { App } from "./app.tsx";
 import { builtinCommands, parseSlashCommand, runSlashCommand } from "./commands/index.ts";
 import { createController, type Controller } from "./controller.ts";
-import { createRenderSettings } from "./render/index.ts";
-import { SessionPicker } from "./session-picker.tsx";
+import type { ScreenIo } from "./screen.tsx";
 import { guardTerminal, restoreTerminal } from "./terminal.ts";
+import { repositoryConfiguration } from "./repository-config.ts";
 
-export interface InteractiveIo {
-  stdin: NodeJS.ReadStream;
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WriteStream;
-  env: Env;
+export interface InteractiveIo extends ScreenIo {
   version: string;
   /** Sends SIGINT, SIGTERM and SIGHUP to `handler` instead of the default handling (undefined restores it). */
   routeSignals: (handler: ((signal: NodeJS.Signals) => void) | undefined) => void;
 }
 
-/** How long closing the session may take after a crash before the process exits anyway. */
-const crashCloseMs = 2_000;
+/** How long closing the session may take, after a crash or a hangup, before the process exits. */
+const closeTimeoutMs = 2_000;
 
-const signalExitCodes: Partial<Record<NodeJS.Signals, number>> = { SIGTERM: 143, SIGHUP: 129 };
+const signalExitCodes: Partial<Record<NodeJS.Signals, number>> = { SIGTERM: 143 };
 
 /** Runs the interactive UI until the user leaves; returns the process exit code. */
 export async function runInteractive(
@@ -37,18 +31,11 @@ export async function runInteractive(
   cwd: string,
   io: InteractiveIo,
 ): Promise<number> {
-  const renderOptions = {
-    stdin: io.stdin,
-    stdout: io.stdout,
-    stderr: io.stderr,
-    maxFps: 30,
-    incrementalRendering: io.env.CAIRN_TEST_FULL_RENDER !== "1",
-    patchConsole: false,
-    exitOnCtrlC: false,
-    // Ink calls an environment with CI=true non-interactive; a real terminal is interactive.
-    interactive: io.stdout.isTTY,
-  };
-  const chosen = args.resume === true ? await pickSession(args, cwd, io, renderOptions) : args;
+  // The screen's modules load while the session opens; both take about as long.
+  const screen = import("./screen.tsx");
+  screen.catch(() => undefined);
+  await offerTrust(args, cwd, io, screen);
+  const chosen = args.resume === true ? await chooseSession(args, cwd, io, screen) : args;
   const controller = await createController({
     args: chosen,
     cwd,
@@ -58,31 +45,47 @@ export async function runInteractive(
     runCommand: runSlashCommand,
     isCommand: (input) => parseSlashCommand(input) !== undefined,
   });
+  let mountApp: Awaited<typeof screen>["mountApp"];
+  try {
+    ({ mountApp } = await screen);
+  } catch (error) {
+    await controller.close();
+    throw error;
+  }
 
   // Libraries write to the console (the Anthropic SDK warns about deprecated models); written
   // straight to the terminal it would tear the live region, so it becomes a notice instead.
   const restoreConsole = redirectConsole((text) => controller.context.notice(text, "warning"));
   const interrupts = new Set<() => void>();
   let exitCode = 0;
-  const app = render(
-    <App
-      controller={controller}
-      settings={createRenderSettings(io.env)}
-      onExternalInterrupt={(handler) => {
-        interrupts.add(handler);
-        return () => interrupts.delete(handler);
-      }}
-    />,
-    renderOptions,
-  );
+  const app = mountApp(controller, io, (handler) => {
+    interrupts.add(handler);
+    return () => interrupts.delete(handler);
+  });
   const unguard = guardTerminal({
     stdin: io.stdin,
     stdout: io.stdout,
-    onCrash: (error) => crash(error, app.unmount, controller, io),
+    onCrash: (error) => crash(error, () => app.unmount(), controller, io),
   });
+  // A closed terminal (SIGHUP, or a write that fails) can show nothing more: the session is
+  // closed (runs stopped, background jobs killed, transcript unlocked) and the process ends.
+  let gone = false;
+  const terminalGone = (code: number): void => {
+    if (gone) return;
+    gone = true;
+    const timer = setTimeout(() => process.exit(code), closeTimeoutMs);
+    timer.unref();
+    void controller.close().finally(() => process.exit(code));
+  };
+  const onOutputError = (): void => terminalGone(129);
+  io.stdout.on("error", onOutputError);
   io.routeSignals((signal) => {
     if (signal === "SIGINT") {
       for (const handler of interrupts) handler();
+      return;
+    }
+    if (signal === "SIGHUP") {
+      terminalGone(129);
       return;
     }
     exitCode = signalExitCodes[signal] ?? 1;
@@ -97,6 +100,7 @@ export async function runInteractive(
   } finally {
     await controller.close();
     io.routeSignals(undefined);
+    io.stdout.off("error", onOutputError);
     restoreConsole();
     unguard();
     restoreTerminal(io.stdin, io.stdout);
@@ -104,27 +108,43 @@ export async function runInteractive(
   return exitCode;
 }
 
-/** The picker for `--resume` without an id; no sessions, or Esc, means a new session. */
-async function pickSession(
+/**
+ * The first run in a folder whose own files configure cairn asks whether to trust it (as
+ * `cairn trust` would); a no means its settings stay limited to deny and ask rules.
+ */
+async function offerTrust(
   args: CliArgs,
   cwd: string,
   io: InteractiveIo,
-  renderOptions: Parameters<typeof render>[1],
+  screen: Promise<typeof import("./screen.tsx")>,
+): Promise<void> {
+  const home = cairnHome(io.env);
+  if (args.trust || (await isTrusted(cwd, home))) return;
+  const files = await repositoryConfiguration(cwd);
+  if (files.length === 0) return;
+  const { askTrust } = await screen;
+  if (await askTrust(cwd, files, io)) {
+    const real = await trustFolder(cwd, home);
+    io.stderr.write(`cairn: trusted ${real}\n`);
+  }
+}
+
+/** The picker for `--resume` without an id; no sessions, or Esc, means a new session. */
+async function chooseSession(
+  args: CliArgs,
+  cwd: string,
+  io: InteractiveIo,
+  screen: Promise<typeof import("./screen.tsx")>,
 ): Promise<CliArgs> {
   const warnings: string[] = [];
   const sessions = await listSessions(cairnHome(io.env), cwd, { warn: (w) => warnings.push(w) });
   for (const warning of warnings) io.stderr.write(`cairn: ${warning}\n`);
-  let picked: string | undefined;
   if (sessions.length === 0) {
     io.stderr.write("cairn: no earlier sessions in this folder; starting a new one\n");
-  } else {
-    const picker = render(
-      <SessionPicker sessions={sessions} now={new Date()} onPick={(id) => (picked = id)} />,
-      renderOptions,
-    );
-    await picker.waitUntilExit();
+    return { ...args, resume: undefined };
   }
-  return { ...args, resume: picked };
+  const { pickSession } = await screen;
+  return { ...args, resume: await pickSession(sessions, io) };
 }
 
 const consoleMethods = ["log", "info", "warn", "error", "debug"] as const;
@@ -156,17 +176,26 @@ function crash(
   controller: Controller,
   io: InteractiveIo,
 ): void {
-  try {
-    unmount();
-  } finally {
-    restoreTerminal(io.stdin, io.stdout);
+  // Each step on its own: the terminal may be what failed, and the process must end regardless.
+  const timer = setTimeout(() => process.exit(1), closeTimeoutMs);
+  timer.unref();
+  attempt(unmount);
+  attempt(() => restoreTerminal(io.stdin, io.stdout));
+  attempt(() => {
     io.stderr.write(`cairn: unexpected error: ${errorMessage(error)}\n`);
     if (io.env.CAIRN_DEBUG === "1" && error instanceof Error && error.stack) {
       io.stderr.write(`${error.stack}\n`);
     }
-    // Background jobs die with the session; give that a moment, not forever.
-    const timer = setTimeout(() => process.exit(1), crashCloseMs);
-    timer.unref();
-    void controller.close().finally(() => process.exit(1));
+  });
+  // Background jobs die with the session; give that a moment, not forever.
+  void controller.close().finally(() => process.exit(1));
+}
+
+/** Runs a step of an emergency exit; its failure must not stop the next step. */
+function attempt(step: () => void): void {
+  try {
+    step();
+  } catch {
+    // Nothing to do: the terminal is gone, and the process is on its way out.
   }
 }
