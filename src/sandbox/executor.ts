@@ -10,7 +10,7 @@ import { bwrapArgs } from "./bwrap.ts";
 import { sandboxDenialNote } from "./denial.ts";
 import type { DomainAllowlist } from "./domain-allowlist.ts";
 import { forwarderPort, proxyEnv, withForwarder } from "./forwarder.ts";
-import { startNetworkProxy, type NetworkProxy, type ProxyListen } from "./network-proxy.ts";
+import type { NetworkProxy, ProxyListen } from "./network-proxy.ts";
 import { createPlaceholderRegistry, type Placeholder } from "./placeholders.ts";
 import type { ProxyEndpoint, SandboxNetwork, SandboxPolicy } from "./policy.ts";
 import { probeSandboxPolicy } from "./probe.ts";
@@ -138,7 +138,11 @@ export function createExecutor(options: ExecutorOptions): Executor {
     }
     if (disposed) throw new Error("the session has ended");
     if (proxy === undefined) {
-      const starting = startNetworkProxy({ allowlist, listen });
+      // Loaded only when an allowlist is in force: importing node:http from an ES module makes
+      // Node load its fetch implementation too (~25 ms), which every other run would pay for.
+      const starting = import("./network-proxy.ts").then((m) =>
+        m.startNetworkProxy({ allowlist, listen }),
+      );
       proxy = starting;
       starting.catch(() => {
         if (proxy === starting) proxy = undefined;
