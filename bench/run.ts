@@ -16,6 +16,7 @@ import { measureSearch } from "./search.ts";
 import { measureSessions } from "./sessions.ts";
 import { measureStartup } from "./startup.ts";
 import { median } from "./stats.ts";
+import { measureTui } from "./tui.ts";
 
 const cliPath = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const tokenBudget = 3_000;
@@ -108,6 +109,8 @@ async function main(): Promise<void> {
     await part("sessions", () => measureSessions({ workDir }));
 
     await part("search tools", () => measureSearch({ workDir, runs: 7, warmups: 1 }));
+
+    await part("interactive UI", () => measureTui({ launches: 7 }));
   } finally {
     await llm.close();
     await rm(workDir, { recursive: true, force: true });
