@@ -58,6 +58,10 @@ export function bwrapArgs(policy: SandboxPolicy, argv: readonly string[], cwd: s
     // socket could cut the network of the commands after it.
     const folder = dirname(policy.proxy.socketPath);
     args.push("--ro-bind", folder, folder);
+    // A node that lives under /tmp (a toolchain unpacked there) is hidden by the private /tmp:
+    // the forwarder would not start. Bind that one file back, read-only.
+    const node = policy.proxy.nodePath;
+    if (node !== undefined && isInside("/tmp", node)) args.push("--ro-bind", node, node);
   }
   args.push("--chdir", cwd, "--", ...argv);
   return args;

@@ -214,7 +214,12 @@ export function createExecutor(options: ExecutorOptions): Executor {
           }
           const endpoint: ProxyEndpoint | undefined =
             network?.address.type === "unix"
-              ? { type: "unix", socketPath: network.address.path, port: forwarderPort }
+              ? {
+                  type: "unix",
+                  socketPath: network.address.path,
+                  port: forwarderPort,
+                  nodePath: options.nodePath ?? process.execPath,
+                }
               : undefined;
           const policy: SandboxPolicy = endpoint ? { ...probed, proxy: endpoint } : probed;
           const missing: Placeholder[] = policy.protectedPaths.flatMap((entry) =>

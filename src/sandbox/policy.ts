@@ -67,7 +67,13 @@ export type ProxyEndpoint =
    * Linux: the proxy listens on a Unix socket, whose folder is bound read-only into the sandbox;
    * a forwarder inside relays the sandbox's own 127.0.0.1:`port` to it (forwarder.ts).
    */
-  | { type: "unix"; socketPath: string; port: number }
+  | {
+      type: "unix";
+      socketPath: string;
+      port: number;
+      /** The node binary the forwarder runs with; bound in when the private /tmp would hide it. */
+      nodePath?: string;
+    }
   /** macOS: the proxy listens on the host's 127.0.0.1:`port`, the one address the profile allows. */
   | { type: "tcp"; port: number };
 
