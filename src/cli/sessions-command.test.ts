@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTranscript } from "../sessions/index.ts";
-import { age, runSessionsCommand } from "./sessions-command.ts";
+import { formatAge as age } from "../core/format-age.ts";
+import { runSessionsCommand } from "./sessions-command.ts";
 
 let base: string;
 let home: string;

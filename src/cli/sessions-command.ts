@@ -5,6 +5,7 @@ import { realpath } from "node:fs/promises";
 import { cairnHome } from "../config/index.ts";
 import { CairnError, errorMessage } from "../core/errors.ts";
 import { listSessions, type SessionSummary } from "../sessions/index.ts";
+import { formatAge } from "../core/format-age.ts";
 
 export interface SessionsCommandIo {
   stdout: { write(text: string): unknown };
@@ -81,7 +82,7 @@ export function formatSessions(sessions: readonly SessionSummary[], now: Date): 
   const idLength = uniquePrefixLength(sessions.map((s) => s.sessionId));
   const rows = sessions.map((s) => [
     s.sessionId.slice(0, idLength),
-    age(s.lastActivity, now),
+    formatAge(s.lastActivity, now),
     `${s.approximate ? "~" : ""}${s.messageCount}`,
     `$${s.costUsd.toFixed(2)}`,
     `${s.busy ? "[running] " : ""}${s.firstPrompt || "(no prompt yet)"}`,
@@ -106,18 +107,6 @@ function uniquePrefixLength(ids: readonly string[]): number {
     if (new Set(ids.map((id) => id.slice(0, length))).size === ids.length) return length;
   }
   return longest;
-}
-
-/** "just now", "5 min ago", "3 h ago", "2 d ago", then the date. */
-export function age(then: Date, now: Date): string {
-  const minutes = Math.floor((now.getTime() - then.getTime()) / 60_000);
-  if (minutes < 1) return "just now";
-  if (minutes < 60) return `${minutes} min ago`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 24) return `${hours} h ago`;
-  const days = Math.floor(hours / 24);
-  if (days < 30) return `${days} d ago`;
-  return then.toISOString().slice(0, 10);
 }
 
 function fail(io: SessionsCommandIo, error: CairnError): number {

@@ -4,6 +4,7 @@
 import { Box, Text, useApp, useInput, useWindowSize } from "ink";
 import { useEffect, useState } from "react";
 import type { SessionSummary } from "../sessions/index.ts";
+import { formatAge } from "../core/format-age.ts";
 
 export interface SessionPickerProps {
   sessions: readonly SessionSummary[];
@@ -46,7 +47,7 @@ export function SessionPicker({ sessions, onPick, now }: SessionPickerProps) {
             {at === selected ? "❯ " : "  "}
             {title}
             <Text dimColor>
-              {`  ${age(session.lastActivity, now)} · ${session.messageCount} messages · ${session.sessionId.slice(0, 8)}${session.busy ? " · in use" : ""}`}
+              {`  ${formatAge(session.lastActivity, now)} · ${session.messageCount} messages · ${session.sessionId.slice(0, 8)}${session.busy ? " · in use" : ""}`}
             </Text>
           </Text>
         );
@@ -54,13 +55,4 @@ export function SessionPicker({ sessions, onPick, now }: SessionPickerProps) {
       <Text dimColor>↑↓ to choose · Enter to resume · Esc for a new session</Text>
     </Box>
   );
-}
-
-function age(then: Date, now: Date): string {
-  const minutes = Math.max(0, Math.round((now.getTime() - then.getTime()) / 60_000));
-  if (minutes < 1) return "just now";
-  if (minutes < 60) return `${minutes} min ago`;
-  const hours = Math.round(minutes / 60);
-  if (hours < 48) return `${hours} h ago`;
-  return `${Math.round(hours / 24)} days ago`;
 }

@@ -34,18 +34,6 @@ export function formatPercent(part: number, whole: number): string {
   return `${value > 0 && value < 1 ? value.toFixed(1) : Math.round(value)}%`;
 }
 
-/** "just now", "5 min ago", "3 h ago", "2 d ago", then the date. */
-export function formatAge(then: Date, now: Date): string {
-  const minutes = Math.floor((now.getTime() - then.getTime()) / 60_000);
-  if (minutes < 1) return "just now";
-  if (minutes < 60) return `${minutes} min ago`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 24) return `${hours} h ago`;
-  const days = Math.floor(hours / 24);
-  if (days < 30) return `${days} d ago`;
-  return then.toISOString().slice(0, 10);
-}
-
 /** A bar of `width` cells, filled in proportion to part/whole (at least one cell when part > 0). */
 export function bar(part: number, whole: number, width: number): string {
   const ratio = whole > 0 ? Math.min(1, Math.max(0, part / whole)) : 0;

@@ -3,8 +3,9 @@
 
 import { findSession, listSessions, type SessionSummary } from "../../sessions/index.ts";
 import type { CommandContext, SlashCommand } from "../types.ts";
-import { columns, formatAge, formatUsd } from "./format.ts";
+import { columns, formatUsd } from "./format.ts";
 import { usageError, words } from "./usage.ts";
+import { formatAge } from "../../core/format-age.ts";
 
 /** The listing shows the most recently active sessions; older ones are counted. */
 const shown = 20;

@@ -4,8 +4,9 @@
 
 import { openCheckpoints, type TurnSummary } from "../../checkpoints/index.ts";
 import type { CommandContext, RewindOutcome, SlashCommand } from "../types.ts";
-import { formatAge, plural, shortPath } from "./format.ts";
+import { plural, shortPath } from "./format.ts";
 import { usageError, words } from "./usage.ts";
+import { formatAge } from "../../core/format-age.ts";
 
 const conversationWords = new Set(["conversation", "--conversation", "-c", "both", "all", "chat"]);
 const filesOnlyWords = new Set(["files", "--files", "code"]);
