@@ -6,7 +6,7 @@ import { appendFile, readdir, readFile, realpath, writeFile } from "node:fs/prom
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeLlm, type FakeLlm, type Scenario } from "../fake-llm/index.ts";
-import { jsonLines, runCli, startCli, tempDir, type CliOptions } from "./run-cli.ts";
+import { jsonLines, runCli, startCli, type CliOptions, place, type Place } from "./run-cli.ts";
 import { toolOutputs, wireSetup, wires, type Wire } from "./wires.ts";
 
 let server: FakeLlm;
@@ -16,15 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
 });
-
-interface Place {
-  home: string;
-  cwd: string;
-}
-
-async function place(): Promise<Place> {
-  return { home: await tempDir("cairn-home-"), cwd: await tempDir("cairn-work-") };
-}
 
 function options(wire: Wire, where: Place, extra: CliOptions = {}): CliOptions {
   return {

@@ -3,7 +3,7 @@
 
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, realpath } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -32,6 +32,19 @@ export interface CliOptions {
 
 export async function tempDir(prefix = "cairn-e2e-"): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
+}
+
+/** A HOME and a working folder (a real path) for tests that run cairn several times in one place. */
+export interface Place {
+  home: string;
+  cwd: string;
+}
+
+export async function place(): Promise<Place> {
+  return {
+    home: await tempDir("cairn-home-"),
+    cwd: await realpath(await tempDir("cairn-work-")),
+  };
 }
 
 export async function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliRun> {

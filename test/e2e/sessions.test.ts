@@ -6,7 +6,7 @@ import { readdir, readFile, realpath } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeLlm, type FakeLlm, type Scenario } from "../fake-llm/index.ts";
-import { jsonLines, runCli, startCli, tempDir } from "./run-cli.ts";
+import { jsonLines, runCli, startCli, tempDir, place, type Place } from "./run-cli.ts";
 
 const model = "anthropic/claude-sonnet-5-5";
 
@@ -17,15 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
 });
-
-interface Place {
-  home: string;
-  cwd: string;
-}
-
-async function place(): Promise<Place> {
-  return { home: await tempDir("cairn-home-"), cwd: await tempDir("cairn-work-") };
-}
 
 function envFor(where: Place, extra: Record<string, string> = {}): Record<string, string> {
   return {
