@@ -5,6 +5,8 @@ export type { ProviderErrorKind } from "./provider-error.ts";
 export { defaultRetryPolicy, withRetries } from "./retry.ts";
 export type { RetryPolicy } from "./retry.ts";
 export { costUsd, lookupModel } from "./catalog.ts";
+export { catalogData } from "./catalog-data.ts";
+export type { CatalogEntry } from "./catalog-data.ts";
 export type { ModelInfo } from "./catalog.ts";
 export { createProvider, noProviderHint, resolveModel } from "./resolve.ts";
 export type { CustomProvider, Endpoint, Env, ModelOverride, ResolvedModel } from "./resolve.ts";

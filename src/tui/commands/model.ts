@@ -1,7 +1,7 @@
 // `/model [provider/id]`: lists the catalog's models by provider, marking the current one, or
 // switches to another model. Which specs are valid is the providers module's call (setModel).
 
-import { catalogData, type CatalogEntry } from "../../providers/catalog-data.ts";
+import { catalogData, type CatalogEntry } from "../../providers/index.ts";
 import { lookupModel } from "../../providers/index.ts";
 import type { SlashCommand } from "../types.ts";
 import { columns, formatPrice, formatTokens } from "./format.ts";
