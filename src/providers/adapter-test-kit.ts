@@ -4,9 +4,17 @@
 
 import type { AssistantBlock, Message, ProviderData } from "../core/messages.ts";
 import type { StreamEvent } from "../core/stream.ts";
+import { ANTHROPIC_ERRORS } from "./anthropic.ts";
+import { OPENAI_ERRORS } from "./openai-client.ts";
+import type { CallSite } from "./sdk-errors.ts";
 import type { ModelRequest, ToolSpec } from "./types.ts";
 
-export const SITE = { provider: "test", baseUrl: "http://127.0.0.1:1" };
+export const SITE: CallSite = {
+  provider: "test",
+  baseUrl: "http://127.0.0.1:1",
+  errors: ANTHROPIC_ERRORS,
+};
+export const OPENAI_SITE: CallSite = { ...SITE, errors: OPENAI_ERRORS };
 
 export const TOOLS: ToolSpec[] = [
   {

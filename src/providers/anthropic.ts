@@ -2,7 +2,14 @@
 // events to normalised StreamEvents. Request bodies are built in anthropic-request.ts; retries
 // live in the retry wrapper, never here.
 
-import Anthropic from "@anthropic-ai/sdk";
+import { BaseAnthropic } from "@anthropic-ai/sdk/client";
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+} from "@anthropic-ai/sdk/core/error";
+import { Messages } from "@anthropic-ai/sdk/resources/messages/messages";
 import type {
   ContentBlock,
   RawMessageStreamEvent,
@@ -12,7 +19,12 @@ import type { BlockStart, StopReason, StreamEvent } from "../core/stream.ts";
 import { emptyUsage, type Usage } from "../core/usage.ts";
 import { buildAnthropicRequest } from "./anthropic-request.ts";
 import { displayBaseUrl, normaliseBaseUrl } from "./endpoint.ts";
-import { type CallSite, streamEndedEarly, withProviderErrors } from "./sdk-errors.ts";
+import {
+  type CallSite,
+  type SdkErrorClasses,
+  streamEndedEarly,
+  withProviderErrors,
+} from "./sdk-errors.ts";
 import type { ModelRequest, Provider } from "./types.ts";
 
 export const ANTHROPIC_BASE_URL = "https://api.anthropic.com";
@@ -28,11 +40,22 @@ export interface AnthropicProviderOptions {
   fetch?: typeof fetch;
 }
 
+export const ANTHROPIC_ERRORS: SdkErrorClasses = {
+  APIError,
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIUserAbortError,
+};
+
 /**
+ * The SDK's base client with only the Messages resource: the full `Anthropic` class attaches
+ * every API (batches, files, beta, organization...), three times the code to load at start-up.
  * The SDK resolves credentials from profile files and workload-identity variables when none
- * is passed. cairn resolves credentials itself and passes them in, so that chain stays off.
+ * is passed; cairn resolves credentials itself and passes them in, so that chain stays off.
  */
-class ExplicitCredentialsClient extends Anthropic {
+class MessagesClient extends BaseAnthropic {
+  readonly messages = new Messages(this);
+
   protected override _shouldResolveDefaultCredentials(): boolean {
     return false;
   }
@@ -40,12 +63,16 @@ class ExplicitCredentialsClient extends Anthropic {
 
 export function createAnthropicProvider(opts: AnthropicProviderOptions): Provider {
   const baseURL = normaliseBaseUrl(opts.baseUrl ?? ANTHROPIC_BASE_URL);
-  const site: CallSite = { provider: "anthropic", baseUrl: displayBaseUrl(baseURL) };
+  const site: CallSite = {
+    provider: "anthropic",
+    baseUrl: displayBaseUrl(baseURL),
+    errors: ANTHROPIC_ERRORS,
+  };
   // The SDK accepts at most one credential; an API key wins when both are configured.
   // `null` (not undefined) keeps the SDK from reading ANTHROPIC_API_KEY / _AUTH_TOKEN itself.
   const apiKey = opts.apiKey || null;
   const authToken = apiKey ? null : opts.authToken || null;
-  const client = new ExplicitCredentialsClient({
+  const client = new MessagesClient({
     apiKey,
     authToken,
     baseURL,

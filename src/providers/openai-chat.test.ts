@@ -3,7 +3,7 @@
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import { describe, expect, it } from "vitest";
 import {
-  SITE,
+  OPENAI_SITE,
   assemble,
   collect,
   collectUntilError,
@@ -36,7 +36,7 @@ function chunks(
 }
 
 function run(source: AsyncIterable<ChatCompletionChunk>) {
-  return chatEvents(source, "requested-model", SITE, new AbortController().signal);
+  return chatEvents(source, "requested-model", OPENAI_SITE, new AbortController().signal);
 }
 
 describe("openai-chat stream mapping", () => {

@@ -11,6 +11,7 @@ import { displayBaseUrl, normaliseBaseUrl } from "./endpoint.ts";
 import { buildChatRequest } from "./openai-chat-request.ts";
 import {
   OPENAI_BASE_URL,
+  OPENAI_ERRORS,
   createOpenAIClient,
   type OpenAIProviderOptions,
 } from "./openai-client.ts";
@@ -20,7 +21,11 @@ import type { ModelRequest, Provider } from "./types.ts";
 
 export function createOpenAIChatProvider(opts: OpenAIProviderOptions): Provider {
   const baseURL = normaliseBaseUrl(opts.baseUrl ?? OPENAI_BASE_URL);
-  const site: CallSite = { provider: "openai-chat", baseUrl: displayBaseUrl(baseURL) };
+  const site: CallSite = {
+    provider: "openai-chat",
+    baseUrl: displayBaseUrl(baseURL),
+    errors: OPENAI_ERRORS,
+  };
   const client = createOpenAIClient(opts, baseURL);
   return {
     id: "openai-chat",

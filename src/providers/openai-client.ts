@@ -2,6 +2,7 @@
 // base URL only from the options, never from the environment, and no retries of its own.
 
 import OpenAI from "openai";
+import type { SdkErrorClasses } from "./sdk-errors.ts";
 
 export const OPENAI_BASE_URL = "https://api.openai.com/v1";
 /** Time allowed until response headers; a local model may read a long prompt for minutes. */
@@ -14,6 +15,13 @@ export interface OpenAIProviderOptions {
   headers?: Readonly<Record<string, string>>;
   fetch?: typeof fetch;
 }
+
+export const OPENAI_ERRORS: SdkErrorClasses = {
+  APIError: OpenAI.APIError,
+  APIConnectionError: OpenAI.APIConnectionError,
+  APIConnectionTimeoutError: OpenAI.APIConnectionTimeoutError,
+  APIUserAbortError: OpenAI.APIUserAbortError,
+};
 
 /** `baseURL` is the normalised form of `opts.baseUrl` (see endpoint.ts). */
 export function createOpenAIClient(opts: OpenAIProviderOptions, baseURL: string): OpenAI {

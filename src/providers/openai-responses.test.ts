@@ -4,7 +4,7 @@ import type { ResponseStreamEvent } from "openai/resources/responses/responses";
 import { describe, expect, it } from "vitest";
 import type { Message } from "../core/messages.ts";
 import {
-  SITE,
+  OPENAI_SITE,
   assemble,
   collect,
   collectUntilError,
@@ -23,7 +23,7 @@ function wire(events: unknown[]): AsyncIterable<ResponseStreamEvent> {
 }
 
 function run(events: unknown[], signal = new AbortController().signal) {
-  return responsesEvents(wire(events), SITE, signal);
+  return responsesEvents(wire(events), OPENAI_SITE, signal);
 }
 
 const response = { id: "resp_1", model: "gpt-test", status: "in_progress", output: [] };

@@ -15,6 +15,7 @@ import { emptyUsage, type Usage } from "../core/usage.ts";
 import { displayBaseUrl, normaliseBaseUrl } from "./endpoint.ts";
 import {
   OPENAI_BASE_URL,
+  OPENAI_ERRORS,
   createOpenAIClient,
   type OpenAIProviderOptions,
 } from "./openai-client.ts";
@@ -30,7 +31,11 @@ import type { ModelRequest, Provider } from "./types.ts";
 
 export function createOpenAIResponsesProvider(opts: OpenAIProviderOptions): Provider {
   const baseURL = normaliseBaseUrl(opts.baseUrl ?? OPENAI_BASE_URL);
-  const site: CallSite = { provider: "openai", baseUrl: displayBaseUrl(baseURL) };
+  const site: CallSite = {
+    provider: "openai",
+    baseUrl: displayBaseUrl(baseURL),
+    errors: OPENAI_ERRORS,
+  };
   const client = createOpenAIClient(opts, baseURL);
   return {
     id: "openai",

@@ -3,11 +3,21 @@
 import * as Anthropic from "@anthropic-ai/sdk";
 import * as OpenAI from "openai";
 import { describe, expect, it } from "vitest";
+import { ANTHROPIC_ERRORS } from "./anthropic.ts";
+import { OPENAI_ERRORS } from "./openai-client.ts";
 import { ProviderError } from "./provider-error.ts";
 import { toProviderError } from "./sdk-errors.ts";
 
-const anthropicSite = { provider: "anthropic", baseUrl: "https://api.anthropic.com" };
-const openaiSite = { provider: "openai", baseUrl: "https://api.openai.com/v1" };
+const anthropicSite = {
+  provider: "anthropic",
+  baseUrl: "https://api.anthropic.com",
+  errors: ANTHROPIC_ERRORS,
+};
+const openaiSite = {
+  provider: "openai",
+  baseUrl: "https://api.openai.com/v1",
+  errors: OPENAI_ERRORS,
+};
 const live = new AbortController().signal;
 
 describe("sdk errors", () => {

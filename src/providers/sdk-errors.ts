@@ -2,8 +2,6 @@
 // failure, an abort) into a ProviderError whose message names the provider and base URL.
 // Classification only: whether and when to retry is decided by the retry wrapper.
 
-import * as Anthropic from "@anthropic-ai/sdk";
-import * as OpenAI from "openai";
 import type { StreamEvent } from "../core/stream.ts";
 import {
   ProviderError,
@@ -13,10 +11,32 @@ import {
 } from "./provider-error.ts";
 import { isRecord } from "./provider-data.ts";
 
+/** An SDK's generic HTTP error: the two SDKs' types do not unify, so the fields are unknown. */
+interface SdkApiError extends Error {
+  readonly status: unknown;
+  readonly headers: unknown;
+  readonly error: unknown;
+}
+
+type ErrorClass<T extends Error> = abstract new (...args: never[]) => T;
+
+/**
+ * The error classes of the SDK behind an adapter. Both official SDKs have these four; each
+ * adapter passes its own, so loading one SDK never loads the other.
+ */
+export interface SdkErrorClasses {
+  APIError: ErrorClass<SdkApiError>;
+  APIConnectionError: ErrorClass<Error>;
+  APIConnectionTimeoutError: ErrorClass<Error>;
+  APIUserAbortError: ErrorClass<Error>;
+}
+
 /** Who was being called, for error messages. `baseUrl` must already be credential-free. */
 export interface CallSite {
   provider: string;
   baseUrl: string;
+  /** How to recognise the failures of the SDK making the call. */
+  errors: SdkErrorClasses;
 }
 
 /** Socket-level failures: the connection was refused, reset or dropped mid-response. */
@@ -87,21 +107,16 @@ export function toProviderError(
 ): ProviderError {
   if (error instanceof ProviderError) return error;
   // Once the caller has aborted, whatever the SDK or fetch throws is a consequence of that.
-  if (signal.aborted || isAbort(error)) return abortedError(site, error);
+  const sdk = site.errors;
+  if (signal.aborted || isAbort(error, sdk)) return abortedError(site, error);
 
-  if (
-    error instanceof Anthropic.APIConnectionTimeoutError ||
-    error instanceof OpenAI.APIConnectionTimeoutError
-  ) {
+  if (error instanceof sdk.APIConnectionTimeoutError) {
     return new ProviderError("timeout", `${prefix(site)}: no response within the client timeout`, {
       cause: error,
     });
   }
-  if (error instanceof Anthropic.APIConnectionError || error instanceof OpenAI.APIConnectionError) {
-    return networkError(site, error);
-  }
-  if (error instanceof Anthropic.APIError || error instanceof OpenAI.APIError) {
-    // The two SDKs' generic APIError types do not unify cleanly; read the fields as unknown.
+  if (error instanceof sdk.APIConnectionError) return networkError(site, error);
+  if (error instanceof sdk.APIError) {
     const status: unknown = error.status;
     const headers: unknown = error.headers;
     if (typeof status === "number") {
@@ -226,10 +241,8 @@ function networkError(site: CallSite, error: unknown): ProviderError {
   });
 }
 
-function isAbort(error: unknown): boolean {
-  if (error instanceof Anthropic.APIUserAbortError || error instanceof OpenAI.APIUserAbortError) {
-    return true;
-  }
+function isAbort(error: unknown, sdk: SdkErrorClasses): boolean {
+  if (error instanceof sdk.APIUserAbortError) return true;
   return error instanceof Error && error.name === "AbortError";
 }
 
