@@ -39,6 +39,11 @@ export interface Tool<Schema extends z.ZodMiniType = z.ZodMiniType> {
   name: string;
   description: string;
   input: Schema;
+  /**
+   * The JSON Schema the model sees, for tools defined elsewhere (an MCP server's tools): the zod
+   * `input` then only checks the shape loosely and the tool's owner validates the rest.
+   */
+  inputJsonSchema?: Record<string, unknown>;
   /** Read-only calls may run concurrently with each other. */
   readOnly: boolean;
   describeAccess(input: z.infer<Schema>): Access;
@@ -53,6 +58,9 @@ export function defineTool<Schema extends z.ZodMiniType>(tool: Tool<Schema>): To
 
 /** The tool as the model sees it. Deterministic, so request prefixes stay byte-identical. */
 export function toolSpec(tool: Tool): ToolSpec {
+  if (tool.inputJsonSchema !== undefined) {
+    return { name: tool.name, description: tool.description, inputSchema: tool.inputJsonSchema };
+  }
   const { $schema: _ignored, ...inputSchema } = z.toJSONSchema(tool.input, { io: "input" });
   return { name: tool.name, description: tool.description, inputSchema };
 }

@@ -37,6 +37,11 @@ export interface LoadedSettings {
   /** One line each, naming the file. */
   warnings: string[];
   workspaceRoot: string;
+  /**
+   * Whether the workspace was trusted for this run. Everything else a repository configures
+   * (MCP servers, commands, agents, skills) is loaded only when this is true.
+   */
+  trusted: boolean;
 }
 
 export interface SettingsLocations {
@@ -142,6 +147,7 @@ export async function loadSettings(options: LoadSettingsOptions): Promise<Loaded
     layers,
     warnings,
     workspaceRoot: options.workspaceRoot,
+    trusted: options.trusted,
   };
 }
 
