@@ -165,7 +165,7 @@ interface StreamFigures {
 }
 
 /** One prompt answered with `answer`; everything the terminal receives after Enter is counted. */
-async function streamAnswer(
+export async function streamAnswer(
   world: TuiWorld,
   answer: string,
   pace: { chunkSize: number; delayMs: number },

@@ -98,13 +98,16 @@ export function joinBlocks(blocks: readonly Line[][]): Line[] {
 }
 
 /**
- * The block still being streamed, cheaply: its raw text as plain wrapped rows (an unclosed code
- * block as unhighlighted code), from at most its last `maxLines` source lines.
+ * The block still being streamed, cheaply: its raw text as plain wrapped rows, from at most its
+ * last `maxLines` source lines. An unclosed code block's finished lines are highlighted when a
+ * highlighter is given and the block is short, so they look (and are written to the terminal)
+ * the same as when the block is done; the line being typed stays plain.
  */
 export function openBlockLines(
   open: OpenBlock,
   width: number,
   maxLines = Number.POSITIVE_INFINITY,
+  highlighter?: CodeHighlighter,
 ): Line[] {
   const columns = Math.max(1, Math.floor(width));
   // A source line longer than the rows it could fill is cut to its end first, so one huge line
@@ -113,6 +116,8 @@ export function openBlockLines(
   const clip = (line: string) =>
     line.length > limit ? "…" + line.slice(line.length - limit) : line;
   if (open.code !== undefined) {
+    const highlighted = highlighter && highlightedOpenCode(open.code, highlighter, maxLines);
+    if (highlighted) return highlighted.flatMap((segments) => codeRows(segments, columns));
     return lastLines(open.code.text.replace(/\n$/, ""), maxLines).flatMap((line) =>
       codeRows(line === "" ? [] : [{ text: expandTabs(clip(line)) }], columns),
     );
@@ -123,6 +128,35 @@ export function openBlockLines(
       segments,
     })),
   );
+}
+
+/** Open code blocks longer than this are shown plain until done: each new line highlights all. */
+const MAX_OPEN_HIGHLIGHT_LINES = 100;
+/** The last open block highlighted: its finished lines only change when a line is finished. */
+let openHighlight: { key: string; language: string | undefined; lines: Segment[][] } | undefined;
+
+function highlightedOpenCode(
+  code: { language: string | undefined; text: string },
+  highlighter: CodeHighlighter,
+  maxLines: number,
+): Segment[][] | undefined {
+  const end = code.text.lastIndexOf("\n");
+  const finished = end === -1 ? "" : code.text.slice(0, end);
+  const typing = code.text.slice(end + 1);
+  let lines: Segment[][] = [];
+  if (finished !== "" || end === 0) {
+    const expanded = finished.split("\n").map((line) => expandTabs(line));
+    if (expanded.length > MAX_OPEN_HIGHLIGHT_LINES) return undefined;
+    const key = expanded.join("\n");
+    if (openHighlight?.key !== key || openHighlight.language !== code.language) {
+      const result = highlighter.highlight(key, code.language);
+      if (result === undefined) return undefined;
+      openHighlight = { key, language: code.language, lines: result };
+    }
+    lines = openHighlight.lines;
+  }
+  const all = typing === "" ? lines : [...lines, [{ text: expandTabs(typing) }]];
+  return Number.isFinite(maxLines) ? all.slice(-Math.max(1, maxLines)) : all;
 }
 
 /** The last `count` lines of a text, found from its end. */

@@ -33,12 +33,18 @@ describe("StreamingMessage", () => {
     expect(text).toContain("Done with bold.\n\nStill **open");
   });
 
-  it("shows an unclosed code block as code and highlights it once it closes", () => {
+  it("highlights an unclosed code block's finished lines as the closed block will be", () => {
     const s = stream();
-    expect(s.show({ text: "```ts\nconst a = 1;\n" })).toContain("  const a = 1;");
-    expect(s.frame()).not.toContain("\u001b[35m");
-    expect(s.show({ text: "```ts\nconst a = 1;\n```\n" })).toContain("  const a = 1;");
-    expect(s.frame()).toContain("\u001b[35mconst");
+    expect(s.show({ text: "```ts\nconst a = 1;\nlet b" })).toContain("  const a = 1;");
+    const open = s.frame();
+    expect(open).toContain("\u001b[35mconst");
+    // The line being typed stays plain until it is finished.
+    expect(open).toContain("  let b");
+    expect(open).not.toContain("\u001b[35mlet");
+    const closed = s.show({ text: "```ts\nconst a = 1;\nlet b = 2;\n```\n" });
+    expect(closed).toContain("  const a = 1;");
+    const firstRow = (frame: string) => frame.split("\n").find((row) => row.includes("const"));
+    expect(firstRow(s.frame())).toBe(firstRow(open));
   });
 
   it("keeps to maxLines rows, showing the newest", () => {
