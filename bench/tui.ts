@@ -215,7 +215,7 @@ export async function streamAnswer(
  * 10 prompts, each answered by 25 Read calls and a closing text: 520 messages. For comparison,
  * the same 250 calls in print mode (no UI) in one prompt.
  */
-async function measureLongSession(world: TuiWorld): Promise<Row[]> {
+export async function measureLongSession(world: TuiWorld): Promise<Row[]> {
   const file = join(world.cwd, "src", "module.ts");
   const toolTurn = (p: number, t: number): Scenario["turns"][number] => ({
     blocks: [
@@ -488,7 +488,7 @@ function closingText(round: number): string {
   ].join("\n");
 }
 
-function sessionFiles(): Record<string, string> {
+export function sessionFiles(): Record<string, string> {
   const body = Array.from(
     { length: 60 },
     (_, i) => `export const value${i} = ${i}; // line ${i + 1} of the module`,

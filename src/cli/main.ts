@@ -67,6 +67,8 @@ async function dispatch(
   if (!args.print) {
     if (process.stdin.isTTY && process.stdout.isTTY) {
       // Loaded only here: print mode never pays for React and Ink.
+      const { favourSmallHeap } = await import("../tui/memory-profile.ts");
+      favourSmallHeap();
       const { runInteractive } = await import("../tui/run-interactive.ts");
       return runInteractive(args, cwd, {
         stdin: process.stdin,

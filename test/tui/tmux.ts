@@ -10,7 +10,9 @@ import { join, resolve } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { startFakeLlm, type FakeLlm, type Scenario } from "../fake-llm/index.ts";
 
-export const cliPath = resolve(import.meta.dirname, "../../dist/cli.js");
+/** The built CLI; `CAIRN_TUI_CLI` points the harness at another build (a benchmark of a copy). */
+export const cliPath =
+  process.env.CAIRN_TUI_CLI ?? resolve(import.meta.dirname, "../../dist/cli.js");
 
 /** Whether tmux can run here; suites skip themselves when it cannot. */
 export const hasTmux: boolean = spawnSync("tmux", ["-V"], { stdio: "ignore" }).status === 0;
@@ -67,7 +69,10 @@ export interface TuiSession {
   socket: string;
   /** Types text as is (tmux `send-keys -l`): nothing in it is read as a key name. */
   type(text: string): Promise<void>;
-  /** Presses named keys: Enter, Escape, Tab, BTab (Shift+Tab), Up, BSpace, C-c, M-x, … */
+  /**
+   * Presses named keys: Enter, Escape, Tab, BTab (Shift+Tab), Up, BSpace, C-c, M-x, S-Enter
+   * (reaches cairn as Shift+Enter: `extended-keys` is on), …
+   */
   press(...keys: string[]): Promise<void>;
   /** The visible screen as text; with `colors`, SGR escapes included (`capture-pane -e`). */
   screen(options?: { colors?: boolean; scrollback?: boolean }): Promise<string>;
@@ -201,6 +206,12 @@ async function launchSession(plan: LaunchPlan): Promise<TuiSession> {
     "-g",
     "history-limit",
     "100000",
+    ";",
+    // Pass modified keys (Shift+Enter) to programs that ask for them, as users configure it.
+    "set-option",
+    "-g",
+    "extended-keys",
+    "on",
     ";",
     "new-session",
     "-d",
