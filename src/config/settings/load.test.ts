@@ -60,7 +60,14 @@ async function loadError(opts: LoadSettingsOptions): Promise<CairnError> {
 describe("loadSettings › layers", () => {
   it("reads nothing when no file exists", async () => {
     const loaded = await loadSettings(options());
-    expect(loaded).toEqual({ effective: {}, layers: [], warnings: [], workspaceRoot: root });
+    expect(loaded).toEqual({
+      effective: {},
+      layers: [],
+      warnings: [],
+      workspaceRoot: root,
+      trusted: true,
+    });
+    expect((await loadSettings(options({ trusted: false }))).trusted).toBe(false);
   });
 
   it("lists the files lowest first, Claude Code's before cairn's at each level", () => {
