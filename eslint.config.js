@@ -3,7 +3,17 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   // .tmp is git-ignored scratch space.
-  { ignores: ["dist/**", "node_modules/**", ".tmp/**", "bench/**/*.mjs", "scripts/**/*.mjs"] },
+  {
+    ignores: [
+      "dist/**",
+      "node_modules/**",
+      ".tmp/**",
+      "bench/**/*.mjs",
+      "scripts/**/*.mjs",
+      // Stand-alone test servers, run by node as they are.
+      "test/**/*.mjs",
+    ],
+  },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {

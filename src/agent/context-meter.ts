@@ -35,6 +35,8 @@ export interface ContextMeter {
   observe(sent: RequestSnapshot, usage: Usage, reply: AssistantMessage | undefined): number;
   /** The conversation was rewritten: the provider's last count no longer describes it. */
   forget(): void;
+  /** The tool list changed (MCP servers came or went): the fixed prefix is re-measured. */
+  retool(tools: readonly unknown[]): void;
   /**
    * A server refused a request as too long. It may have said how long the prompt was and what
    * its limit is; either way the window in force shrinks below the refused request.
@@ -59,7 +61,7 @@ export function createContextMeter(
   system: string,
   tools: readonly unknown[],
 ): ContextMeter {
-  const prefixRaw = estimateTokens([], system, tools);
+  let prefixRaw = estimateTokens([], system, tools);
   // Messages are never mutated once in a conversation (edits replace them), so caching by
   // identity is safe and keeps a long session from re-serialising its whole history each turn.
   const cache = new WeakMap<Message, number>();
@@ -132,6 +134,10 @@ export function createContextMeter(
       return real;
     },
     forget() {
+      baseline = undefined;
+    },
+    retool(next) {
+      prefixRaw = estimateTokens([], system, next);
       baseline = undefined;
     },
     refused(sent, counted) {

@@ -12,7 +12,10 @@ export interface HookToolCall {
 /** Set on any outcome when a hook answered `continue: false`: the run ends with this reason. */
 export interface HookStop {
   stopRun?: string;
-  /** Text to show the user (`systemMessage`), never sent to the model. */
+  /**
+   * Text to show the user (`systemMessage`), never sent to the model. The loop does not show it:
+   * src/hooks hands such lines to the front-end itself (its `onMessage`) and leaves this unset.
+   */
   userMessage?: string;
 }
 
@@ -48,21 +51,28 @@ export interface StopInfo {
   lastAssistantText: string;
 }
 
+/**
+ * Properties, not methods: implementations never use `this`, so a subagent can be handed
+ * `{ ...parentHooks, stop: parentHooks.subagentStop }`.
+ */
 export interface AgentHooks {
-  userPromptSubmit?(prompt: string, signal: AbortSignal): Promise<PromptOutcome>;
-  preToolUse?(call: HookToolCall, signal: AbortSignal): Promise<PreToolUseOutcome>;
-  postToolUse?(
+  userPromptSubmit?: (prompt: string, signal: AbortSignal) => Promise<PromptOutcome>;
+  preToolUse?: (call: HookToolCall, signal: AbortSignal) => Promise<PreToolUseOutcome>;
+  postToolUse?: (
     call: HookToolCall & { response: unknown; isError: boolean },
     signal: AbortSignal,
-  ): Promise<PostToolUseOutcome>;
+  ) => Promise<PostToolUseOutcome>;
   /** The main agent is about to end its turn. */
-  stop?(info: StopInfo, signal: AbortSignal): Promise<StopOutcome>;
+  stop?: (info: StopInfo, signal: AbortSignal) => Promise<StopOutcome>;
   /** A subagent (the Task tool's child) is about to end its turn. */
-  subagentStop?(info: StopInfo, signal: AbortSignal): Promise<StopOutcome>;
-  preCompact?(
+  subagentStop?: (info: StopInfo, signal: AbortSignal) => Promise<StopOutcome>;
+  preCompact?: (
     info: { trigger: "manual" | "auto"; instructions?: string },
     signal: AbortSignal,
-  ): Promise<HookStop>;
-  /** The agent needs the user (a permission question, idle input); fire and forget. */
-  notification?(message: string): void;
+  ) => Promise<HookStop>;
+  /**
+   * The agent needs the user (a permission question, idle input); fire and forget. `type` is
+   * what Notification matchers test (`permission_prompt`, `idle_prompt`).
+   */
+  notification?: (message: string, type?: string) => void;
 }

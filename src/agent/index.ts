@@ -1,5 +1,5 @@
 // Public face of the agent layer.
-export { createAgent } from "./loop.ts";
+export { createAgent, toolsNow } from "./loop.ts";
 export type {
   Agent,
   AgentConfig,
@@ -13,10 +13,21 @@ export type {
 export { contextBudget, defaultThreshold } from "./context-budget.ts";
 export type { CompactionConfig, ContextBudget } from "./context-budget.ts";
 export { buildSystemPrompt } from "./system-prompt.ts";
-export { interruptedMessage } from "./run-tools.ts";
+export { interruptedMessage, runToolCalls } from "./run-tools.ts";
 export type {
   AskPermission,
   CheckpointHook,
   PermissionAnswer,
   PermissionRequest,
+  ToolRunOptions,
 } from "./run-tools.ts";
+export type {
+  AgentHooks,
+  HookStop,
+  HookToolCall,
+  PostToolUseOutcome,
+  PreToolUseOutcome,
+  PromptOutcome,
+  StopInfo,
+  StopOutcome,
+} from "./hooks-port.ts";

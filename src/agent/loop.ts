@@ -8,6 +8,7 @@ import type { AgentEvent } from "../core/events.ts";
 import {
   textOf,
   toolUsesOf,
+  userText,
   type AssistantMessage,
   type Message,
   type ToolResultBlock,
@@ -25,6 +26,7 @@ import { contextBudget, type CompactionConfig } from "./context-budget.ts";
 import { createContextMeter, type ContextMeter } from "./context-meter.ts";
 import { callModel } from "./model-call.ts";
 import { promptTooLong } from "./prompt-too-long.ts";
+import type { AgentHooks } from "./hooks-port.ts";
 import {
   errorResult,
   interruptedMessage,
@@ -37,7 +39,12 @@ export interface AgentConfig {
   provider: Provider;
   model: ModelInfo;
   system: string;
-  tools: readonly Tool[];
+  /**
+   * The tools, or a function giving the ones on offer now (MCP servers connect and change their
+   * lists during a session). Read before each request; the specs are rebuilt only when the list
+   * changed, so the cached request prefix stays byte-identical otherwise.
+   */
+  tools: readonly Tool[] | (() => readonly Tool[]);
   /**
    * The permission policy, or a function giving the one in force: read before each decision, so
    * an interactive front-end can switch the mode or add a session rule while the agent runs.
@@ -61,6 +68,8 @@ export interface AgentConfig {
    * files that now apply) goes to the model beside that turn's tool results.
    */
   onPathsTouched?: (paths: readonly string[]) => Promise<string | undefined>;
+  /** User-configured hooks (src/hooks); absent means none run. */
+  hooks?: AgentHooks;
 }
 
 /** A conversation is owned by its caller and grows in place, so it survives across runs. */
@@ -82,6 +91,11 @@ export interface RunResult {
   apiDurationMs: number;
   stopReason: StopReason | null;
   error?: Error;
+  /**
+   * Set when a hook ended the run (a UserPromptSubmit block, or `continue: false`): why. The
+   * outcome is then "success": the run ended as configured, every tool call answered.
+   */
+  hookStopped?: string;
   /** Input tokens the conversation would cost as the next request. Always set by `run`. */
   contextTokens?: number;
   /** The context window in force (the model's, or smaller if the server said so). Always set by `run`. */
@@ -126,22 +140,29 @@ export interface Agent {
 
 interface Session {
   config: AgentConfig;
+  /** The list the specs were built from; a different array from `config.tools` means a rebuild. */
+  toolList: readonly Tool[];
   toolSpecs: readonly ToolSpec[];
   toolsByName: ReadonlyMap<string, Tool>;
   meter: ContextMeter;
 }
 
 export function createAgent(config: AgentConfig): Agent {
-  // Computed once: the tool list is part of the cached prefix and must not change in a session.
-  const toolSpecs = config.tools.map(toolSpec);
+  // The tool list is part of the cached prefix: computed once, and again only when it changes.
+  const toolList = toolsNow(config);
+  const toolSpecs = toolList.map(toolSpec);
   const session: Session = {
     config,
+    toolList,
     toolSpecs,
-    toolsByName: new Map(config.tools.map((t) => [t.name, t])),
+    toolsByName: toolLookup(toolList),
     meter: createContextMeter(config.model.contextWindow, config.system, toolSpecs),
   };
   return {
-    toolSpecs,
+    get toolSpecs() {
+      syncTools(session);
+      return session.toolSpecs;
+    },
     run: (conversation, prompt, io) => runLoop(session, conversation, prompt, io),
     compact: (conversation, io) => compactNow(session, conversation, io),
     contextSize: (conversation) => ({
@@ -159,16 +180,24 @@ async function runLoop(
 ): Promise<RunResult> {
   const { config, meter } = session;
   let usage = emptyUsage();
+  // What subagents (Task calls) spent: their usage joins the run's, their cost is priced by the
+  // Task tool, which knows the child's model.
+  let childUsage = emptyUsage();
+  let childCostUsd = 0;
   let numTurns = 0;
   let apiDurationMs = 0;
   let finalText = "";
   let stopReason: StopReason | null = null;
+  let hookStopped: string | undefined;
+  /** Times a Stop hook sent the model back to work in this run (see maxStopContinuations). */
+  let stopContinuations = 0;
   const result = (outcome: RunOutcome, error?: Error): RunResult => ({
     outcome,
+    ...(hookStopped !== undefined ? { hookStopped } : {}),
     finalText,
     numTurns,
-    usage,
-    costUsd: costUsd(config.model.pricing, usage),
+    usage: addUsage(usage, childUsage),
+    costUsd: costUsd(config.model.pricing, usage) + childCostUsd,
     apiDurationMs,
     stopReason,
     ...(error ? { error } : {}),
@@ -176,6 +205,11 @@ async function runLoop(
     contextWindow: meter.window,
   });
   const compact = async (trigger: CompactionTrigger, tokensBefore: number): Promise<Compaction> => {
+    const hooked = await config.hooks?.preCompact?.({ trigger }, signal);
+    if (hooked?.stopRun !== undefined) {
+      hookStopped = hooked.stopRun;
+      return { outcome: "aborted", usage: emptyUsage(), apiDurationMs: 0 };
+    }
     const compaction = await compactMessages(
       compactionDeps(session),
       conversation.messages,
@@ -189,6 +223,7 @@ async function runLoop(
   };
 
   const send = async () => {
+    syncTools(session);
     const sent = meter.snapshot(conversation.messages);
     const call = await callModel(config.provider, request(session, conversation.messages), {
       signal,
@@ -199,8 +234,33 @@ async function runLoop(
     return { sent, call };
   };
 
-  appendUser(conversation, prompt);
-  emit({ type: "user", message: prompt, origin: "prompt" });
+  const submitted = await submitPrompt(config.hooks, prompt, signal);
+  if (signal.aborted) return result("aborted");
+  if (submitted.stopped !== undefined) {
+    // Nothing was sent: the prompt does not join the conversation.
+    hookStopped = submitted.stopped;
+    return result("success");
+  }
+  appendUser(conversation, submitted.prompt);
+  emit({ type: "user", message: submitted.prompt, origin: "prompt" });
+
+  /** A Stop hook's instruction for the model to go on, or undefined when the run may end. */
+  const stopHookSays = async (): Promise<string | undefined> => {
+    const hook = config.hooks?.stop;
+    if (hook === undefined) return undefined;
+    const outcome = await hook(
+      { stopHookActive: stopContinuations > 0, lastAssistantText: finalText },
+      signal,
+    );
+    if (outcome.stopRun !== undefined) {
+      hookStopped = outcome.stopRun;
+      return undefined;
+    }
+    // stop_hook_active tells a well-written hook not to block again; the cap covers the others.
+    if (outcome.block === undefined || stopContinuations >= maxStopContinuations) return undefined;
+    stopContinuations++;
+    return outcome.block;
+  };
 
   for (;;) {
     if (signal.aborted) return result("aborted");
@@ -210,6 +270,7 @@ async function runLoop(
       const size = meter.requestTokens(conversation.messages);
       if (size > budget(session).limit) {
         const compaction = await compact("auto", size);
+        if (hookStopped !== undefined) return result("success");
         if (compaction.outcome === "aborted") return result("aborted");
         if (compaction.outcome === "error") return result("error", compaction.error);
         // nothing_to_compact (a first prompt alone over the limit): send it and let the server judge.
@@ -222,6 +283,7 @@ async function runLoop(
       // Our estimate said it fitted and the server disagrees: compact once, then try again.
       meter.refused(sent, tooLong);
       const compaction = await compact("auto", tooLong.promptTokens ?? sent.tokens);
+      if (hookStopped !== undefined) return result("success");
       if (compaction.outcome === "aborted") return result("aborted");
       if (compaction.outcome === "error") return result("error", compaction.error);
       if (compaction.outcome === "compacted") ({ sent, call } = await send());
@@ -264,7 +326,15 @@ async function runLoop(
       }
       return result("aborted");
     }
-    if (calls.length === 0) return result("success");
+    if (calls.length === 0) {
+      const goOn = await stopHookSays();
+      if (signal.aborted) return result("aborted");
+      if (goOn === undefined) return result("success");
+      const instruction = userText(`A Stop hook asks you to continue:\n${goOn}`);
+      appendUser(conversation, instruction);
+      emit({ type: "user", message: instruction, origin: "prompt" });
+      continue;
+    }
 
     const results = await runToolCalls(calls, {
       tools: session.toolsByName,
@@ -279,7 +349,16 @@ async function runLoop(
           : assembled.invalidInputs,
       maxResultChars: config.maxToolResultChars ?? 100_000,
       maxConcurrency: 8,
+      reportSpend: (spend) => {
+        childUsage = addUsage(childUsage, spend.usage);
+        childCostUsd += spend.costUsd;
+        apiDurationMs += spend.apiDurationMs;
+      },
       ...(config.checkpoints ? { checkpoints: config.checkpoints } : {}),
+      ...(config.hooks ? { hooks: config.hooks } : {}),
+      onStopRun: (reason) => {
+        hookStopped ??= reason;
+      },
     });
     const note = signal.aborted ? undefined : await touchedNote(config, calls, results);
     appendToolResults(
@@ -288,7 +367,66 @@ async function runLoop(
       note ? [...results, { type: "text", text: note }] : results,
     );
     if (signal.aborted) return result("aborted");
+    if (hookStopped !== undefined) return result("success");
   }
+}
+
+/** A Stop hook may send the model back to work at most this many times in one run. */
+const maxStopContinuations = 3;
+
+/**
+ * The prompt as the model will get it, after UserPromptSubmit hooks: with their context (and
+ * SessionStart's) as a text block after it, or `stopped` when a hook blocked it or ended the run.
+ */
+async function submitPrompt(
+  hooks: AgentHooks | undefined,
+  prompt: UserMessage,
+  signal: AbortSignal,
+): Promise<{ prompt: UserMessage; stopped?: string }> {
+  if (hooks?.userPromptSubmit === undefined) return { prompt };
+  const text = prompt.content
+    .filter((block) => block.type === "text")
+    .map((block) => block.text)
+    .join("\n");
+  const outcome = await hooks.userPromptSubmit(text, signal);
+  const stopped = outcome.block ?? outcome.stopRun;
+  if (stopped !== undefined) return { prompt, stopped };
+  if (outcome.additionalContext === undefined) return { prompt };
+  return {
+    prompt: {
+      ...prompt,
+      content: [
+        ...prompt.content,
+        { type: "text", text: `<hook-context>\n${outcome.additionalContext}\n</hook-context>` },
+      ],
+    },
+  };
+}
+
+/** Tools by name, and by their aliases (`Agent` for `Task`) where no tool has that name. */
+/** The tools an agent config offers now (its list, or what its function gives). */
+export function toolsNow(config: Pick<AgentConfig, "tools">): readonly Tool[] {
+  return typeof config.tools === "function" ? config.tools() : config.tools;
+}
+
+/** Picks up a changed tool list before a request; an unchanged one costs one comparison. */
+function syncTools(session: Session): void {
+  const list = toolsNow(session.config);
+  if (list === session.toolList) return;
+  session.toolList = list;
+  session.toolsByName = toolLookup(list);
+  const specs = list.map(toolSpec);
+  if (JSON.stringify(specs) === JSON.stringify(session.toolSpecs)) return;
+  session.toolSpecs = specs;
+  session.meter.retool(specs);
+}
+
+function toolLookup(tools: readonly Tool[]): ReadonlyMap<string, Tool> {
+  const byName = new Map(tools.map((t) => [t.name, t]));
+  for (const tool of tools) {
+    for (const alias of tool.aliases ?? []) if (!byName.has(alias)) byName.set(alias, tool);
+  }
+  return byName;
 }
 
 function policyReader(policy: AgentConfig["policy"]): () => PermissionPolicy {
@@ -306,7 +444,7 @@ async function touchedNote(
   const root = config.toolSession.workspace.root;
   const paths: string[] = [];
   for (const call of calls) {
-    const tool = config.tools.find((t) => t.name === call.name);
+    const tool = toolsNow(config).find((t) => t.name === call.name);
     if (!tool || failed.has(call.id)) continue;
     const parsed = tool.input.safeParse(call.input);
     if (!parsed.success) continue;
@@ -324,6 +462,25 @@ async function compactNow(
   io: AgentIo & { instructions?: string },
 ): Promise<CompactResult> {
   const tokensBefore = session.meter.requestTokens(conversation.messages);
+  const hooked = await session.config.hooks?.preCompact?.(
+    {
+      trigger: "manual",
+      ...(io.instructions !== undefined ? { instructions: io.instructions } : {}),
+    },
+    io.signal,
+  );
+  if (hooked?.stopRun !== undefined) {
+    return {
+      outcome: "nothing_to_compact",
+      summary: null,
+      tokensBefore,
+      tokensAfter: tokensBefore,
+      reason: `a PreCompact hook stopped it (${hooked.stopRun})`,
+      usage: emptyUsage(),
+      costUsd: 0,
+      apiDurationMs: 0,
+    };
+  }
   const compaction = await compactMessages(
     compactionDeps(session),
     conversation.messages,

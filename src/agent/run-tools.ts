@@ -1,5 +1,5 @@
-// The one path every tool call takes: validate input -> permission decision -> (ask the
-// front-end) -> run -> cap the result. Read-only calls of a turn run concurrently; results go
+// The one path every tool call takes: validate input -> PreToolUse hooks -> permission decision
+// -> (ask the front-end) -> run -> PostToolUse hooks -> cap the result. Read-only calls of a turn run concurrently; results go
 // back in the order the model asked, one tool_result per tool_use, whatever happens.
 
 import type { AgentEvent } from "../core/events.ts";
@@ -9,6 +9,7 @@ import {
   createShellParser,
   decide,
   prepareQuery,
+  type Decision,
   type PermissionPolicy,
   type PermissionQuery,
   type ShellParser,
@@ -16,11 +17,13 @@ import {
 import {
   describeInputError,
   type Access,
+  type Spend,
   type Tool,
   type ToolOutput,
   type ToolSession,
 } from "../tools/index.ts";
 import { mapBounded } from "../core/map-bounded.ts";
+import type { AgentHooks, PreToolUseOutcome } from "./hooks-port.ts";
 
 export interface PermissionRequest {
   toolUseId: string;
@@ -68,6 +71,17 @@ export interface ToolRunOptions {
   maxResultChars: number;
   maxConcurrency: number;
   checkpoints?: CheckpointHook;
+  /** Receives what model calls inside a tool cost (the Task tool's subagent). */
+  reportSpend?: (spend: Spend) => void;
+  /** PreToolUse and PostToolUse hooks; absent means none. */
+  hooks?: AgentHooks;
+  /** Told once when a hook answered `continue: false`; calls not yet run are then refused. */
+  onStopRun?: (reason: string) => void;
+}
+
+/** What hooks of this batch said about stopping the run, shared by every call of the batch. */
+interface HookStopState {
+  reason?: string;
 }
 
 type Prepared =
@@ -80,6 +94,8 @@ type Prepared =
       access: Access;
       /** What the permission decision saw, to tell whether it still holds when the call runs. */
       query: PermissionQuery;
+      /** What PreToolUse hooks said (their decision is applied by `authorize`). */
+      hook?: PreToolUseOutcome;
     };
 
 export const interruptedMessage = "Interrupted by the user: the tool call did not complete.";
@@ -88,8 +104,15 @@ export async function runToolCalls(
   calls: readonly ToolUseBlock[],
   options: ToolRunOptions,
 ): Promise<ToolResultBlock[]> {
+  const stop: HookStopState = {};
   const prepared: Prepared[] = [];
-  for (const call of calls) prepared.push(await prepare(call, options));
+  for (const call of calls) {
+    prepared.push(
+      stop.reason === undefined
+        ? await prepare(call, options, stop)
+        : { kind: "done", result: errorResult(call.id, hookStoppedMessage(stop.reason)) },
+    );
+  }
 
   const results = new Map<string, ToolResultBlock>();
   for (const p of prepared) if (p.kind === "done") results.set(p.result.tool_use_id, p.result);
@@ -102,18 +125,29 @@ export async function runToolCalls(
   // a later call is judged again if what it would access now resolves differently.
   let changed = false;
   for (const batch of batches(runnable)) {
+    if (stop.reason !== undefined) break;
     const settled = await mapBounded(batch, options.maxConcurrency, async (job) => {
       const refused = changed ? await recheck(job, options) : undefined;
-      return refused ?? execute(job, options);
+      return refused ?? execute(job, options, stop);
     });
     for (const result of settled) results.set(result.tool_use_id, result);
     if (batch.some((job) => !job.tool.readOnly)) changed = true;
   }
+  if (stop.reason !== undefined) options.onStopRun?.(stop.reason);
+  const missing = stop.reason !== undefined ? hookStoppedMessage(stop.reason) : interruptedMessage;
   // Every call gets exactly one result, in the model's order.
-  return calls.map((call) => results.get(call.id) ?? errorResult(call.id, interruptedMessage));
+  return calls.map((call) => results.get(call.id) ?? errorResult(call.id, missing));
 }
 
-async function prepare(call: ToolUseBlock, options: ToolRunOptions): Promise<Prepared> {
+function hookStoppedMessage(reason: string): string {
+  return `Not run: a hook stopped the run (${reason}).`;
+}
+
+async function prepare(
+  call: ToolUseBlock,
+  options: ToolRunOptions,
+  stop: HookStopState,
+): Promise<Prepared> {
   const done = (content: string): Prepared => ({
     kind: "done",
     result: errorResult(call.id, content),
@@ -130,15 +164,42 @@ async function prepare(call: ToolUseBlock, options: ToolRunOptions): Promise<Pre
       `The input for ${call.name} was ${invalid}. Call ${call.name} again with a complete, valid JSON object.`,
     );
   }
-  const parsed = tool.input.safeParse(call.input);
+  let parsed = tool.input.safeParse(call.input);
   if (!parsed.success) return done(describeInputError(call.name, parsed.error));
+
+  // Hooks judge the validated input, before the permission decision; what they answer is
+  // applied below, and never grants more than the rules allow (see `authorize`).
+  const hook = options.hooks?.preToolUse
+    ? await options.hooks.preToolUse(
+        { toolUseId: call.id, toolName: tool.name, input: parsed.data },
+        options.signal,
+      )
+    : undefined;
+  if (options.signal.aborted) return done(interruptedMessage);
+  if (hook?.stopRun !== undefined) {
+    stop.reason ??= hook.stopRun;
+    return done(hookStoppedMessage(hook.stopRun));
+  }
+  if (hook?.decision === "deny") {
+    const denial = `A PreToolUse hook blocked ${tool.name}: ${hook.reason ?? "no reason given"}`;
+    return { kind: "done", result: denied(call, tool, denial, options) };
+  }
+  if (hook?.updatedInput !== undefined) {
+    // A hook's input is judged like the model's: the tool's schema, then the permission engine.
+    parsed = tool.input.safeParse(hook.updatedInput);
+    if (!parsed.success) {
+      return done(
+        `${describeInputError(call.name, parsed.error)} (the input came from a PreToolUse hook's updatedInput)`,
+      );
+    }
+  }
 
   const access = tool.describeAccess(parsed.data);
   const query = await queryFor(tool, access, options.session);
-  const refused = await authorize(call, tool, parsed.data, access, query, options);
+  const refused = await authorize(call, tool, parsed.data, access, query, options, hook);
   return refused
     ? { kind: "done", result: refused }
-    : { kind: "run", call, tool, input: parsed.data, access, query };
+    : { kind: "run", call, tool, input: parsed.data, access, query, ...(hook ? { hook } : {}) };
 }
 
 /** The decision, asking the front-end if it says so; an error result when the call may not run. */
@@ -149,8 +210,9 @@ async function authorize(
   access: Access,
   query: PermissionQuery,
   options: ToolRunOptions,
+  hook?: PreToolUseOutcome,
 ): Promise<ToolResultBlock | undefined> {
-  const decision = decide(options.policy(), query);
+  const decision = withHookDecision(decide(options.policy(), query), hook);
   let denial: string | undefined;
   if (decision.behavior === "deny") {
     denial = `Permission to use ${tool.name} was denied: ${decision.reason}.`;
@@ -173,17 +235,25 @@ async function authorize(
     denial = await approveUnsandboxed(call, tool, input, access, options);
     if (options.signal.aborted) return errorResult(call.id, interruptedMessage);
   }
-  if (denial !== undefined) {
-    options.emit({
-      type: "permission_denied",
-      toolUseId: call.id,
-      toolName: tool.name,
-      input: call.input,
-      reason: denial,
-    });
-    return errorResult(call.id, denial);
-  }
+  if (denial !== undefined) return denied(call, tool, denial, options);
   return undefined;
+}
+
+/** A refused call: reported to the front-end as a denial, answered to the model with why. */
+function denied(
+  call: ToolUseBlock,
+  tool: Tool,
+  denial: string,
+  options: ToolRunOptions,
+): ToolResultBlock {
+  options.emit({
+    type: "permission_denied",
+    toolUseId: call.id,
+    toolName: tool.name,
+    input: call.input,
+    reason: denial,
+  });
+  return errorResult(call.id, denial);
 }
 
 /**
@@ -223,6 +293,26 @@ async function approveUnsandboxed(
   return `Permission to use ${tool.name} was denied: ${answer.message ?? "the user declined to run it without the sandbox"}.`;
 }
 
+/**
+ * A PreToolUse hook's word on top of the rules': "ask" asks even where a rule allows; "allow"
+ * answers only an ask the mode's default made (no deny or ask rule, no safety check matched).
+ */
+function withHookDecision(decision: Decision, hook: PreToolUseOutcome | undefined): Decision {
+  if (hook?.decision === "ask" && decision.behavior === "allow") {
+    return {
+      behavior: "ask",
+      reason: `a PreToolUse hook asks: ${hook.reason ?? "no reason given"}`,
+    };
+  }
+  if (hook?.decision === "allow" && decision.behavior === "ask" && decision.byDefault === true) {
+    return {
+      behavior: "allow",
+      reason: `allowed by a PreToolUse hook${hook.reason !== undefined ? `: ${hook.reason}` : ""}`,
+    };
+  }
+  return decision;
+}
+
 /** Judges a call again if what it accesses resolves differently now than when it was judged. */
 async function recheck(
   job: Extract<Prepared, { kind: "run" }>,
@@ -231,7 +321,7 @@ async function recheck(
   if (options.signal.aborted) return errorResult(job.call.id, interruptedMessage);
   const query = await queryFor(job.tool, job.access, options.session);
   if (JSON.stringify(query) === JSON.stringify(job.query)) return undefined;
-  return authorize(job.call, job.tool, job.input, job.access, query, options);
+  return authorize(job.call, job.tool, job.input, job.access, query, options, job.hook);
 }
 
 /** What the permission decision needs: paths resolved, a command analysed (see prepareQuery). */
@@ -248,6 +338,7 @@ function queryFor(tool: Tool, access: Access, session: ToolSession): Promise<Per
 async function execute(
   job: Extract<Prepared, { kind: "run" }>,
   options: ToolRunOptions,
+  stop: HookStopState,
 ): Promise<ToolResultBlock> {
   const { call, tool } = job;
   if (options.signal.aborted) return errorResult(call.id, interruptedMessage);
@@ -262,6 +353,9 @@ async function execute(
         cwd: options.session.workspace.root,
         signal: options.signal,
         session: options.session,
+        toolUseId: call.id,
+        emit: options.emit,
+        ...(options.reportSpend ? { reportSpend: options.reportSpend } : {}),
       });
     } catch (error) {
       const message = options.signal.aborted
@@ -280,12 +374,49 @@ async function execute(
     display: output.display,
     ...(output.isError === true ? { errorText: errorPreview(output.content) } : {}),
   });
+  output = await afterToolHooks(job, output, options, stop);
   return {
     type: "tool_result",
     tool_use_id: call.id,
     content: capContent(output.content, options.maxResultChars),
     ...(output.isError ? { is_error: true } : {}),
   };
+}
+
+/**
+ * PostToolUse hooks, and what PreToolUse hooks added: their feedback and context go to the model
+ * beside the tool's result (the tool already ran; nothing here can undo it).
+ */
+async function afterToolHooks(
+  job: Extract<Prepared, { kind: "run" }>,
+  output: ToolOutput,
+  options: ToolRunOptions,
+  stop: HookStopState,
+): Promise<ToolOutput> {
+  let result = output;
+  if (job.hook?.additionalContext !== undefined) {
+    result = withNote(result, `PreToolUse hook context: ${job.hook.additionalContext}`);
+  }
+  const post = options.hooks?.postToolUse;
+  if (post === undefined || options.signal.aborted) return result;
+  const outcome = await post(
+    {
+      toolUseId: job.call.id,
+      toolName: job.tool.name,
+      input: job.input,
+      response: output.content,
+      isError: output.isError === true,
+    },
+    options.signal,
+  );
+  if (outcome.feedback !== undefined) {
+    result = withNote(result, `PostToolUse hook feedback: ${outcome.feedback}`);
+  }
+  if (outcome.additionalContext !== undefined) {
+    result = withNote(result, `PostToolUse hook context: ${outcome.additionalContext}`);
+  }
+  if (outcome.stopRun !== undefined) stop.reason ??= outcome.stopRun;
+  return result;
 }
 
 interface CheckpointStep {

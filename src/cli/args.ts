@@ -40,6 +40,8 @@ interface RawArgs {
   addDir?: string[];
   settings?: string;
   trust?: boolean;
+  mcpConfig?: string[];
+  strictMcpConfig?: boolean;
   help?: boolean;
   version?: boolean;
 }
@@ -75,6 +77,8 @@ const flags: Readonly<Record<string, FlagSpec>> = {
   "--add-dir": { key: "addDir", arity: "many" },
   "--settings": { key: "settings", arity: "one" },
   "--trust": { key: "trust", arity: "flag" },
+  "--mcp-config": { key: "mcpConfig", arity: "many" },
+  "--strict-mcp-config": { key: "strictMcpConfig", arity: "flag" },
   "-h": { key: "help", arity: "flag" },
   "--help": { key: "help", arity: "flag" },
   "-v": { key: "version", arity: "flag" },
@@ -136,6 +140,8 @@ const argsSchema = z.object({
   addDir: z._default(z.array(z.string().check(z.minLength(1))), []),
   settings: z.optional(z.string().check(z.minLength(1))),
   trust: z._default(z.boolean(), false),
+  mcpConfig: z._default(z.array(z.string().check(z.minLength(1))), []),
+  strictMcpConfig: z._default(z.boolean(), false),
   help: z._default(z.boolean(), false),
   version: z._default(z.boolean(), false),
 });
@@ -266,6 +272,8 @@ Options:
   --settings <file|json>            One more settings layer, above the project's files
   --trust                           Trust this folder for this run: its own settings (allow rules,
                                     env, apiKeyHelper…) apply; cairn trust does it for good
+  --mcp-config <files|json...>      MCP servers from these files or JSON ({"mcpServers": {...}})
+  --strict-mcp-config               Only the --mcp-config servers, none from other files
 
 Sessions (transcripts under ~/.cairn/projects/<folder>/):
   -c, --continue                    Continue the latest session in this folder
@@ -288,6 +296,7 @@ Commands:
   cairn rewind [--to <turn>]             List the turns of the latest session, or restore files
   cairn init                             Have the model draft an AGENTS.md for this repository
   cairn trust [dir]                      Trust a folder: use its settings, hooks and MCP servers
+  cairn mcp add|add-json|list|get|remove MCP servers (.mcp.json, ~/.cairn/mcp.json)
 
 Providers (from the environment):
   ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL       Anthropic Messages API

@@ -49,6 +49,20 @@ export interface InitInfo {
   version: string;
   /** Which environment variable supplied the credential, or "none". */
   apiKeySource: string;
+  /** MCP servers and their status (`connected`, `failed`, `needs-approval`…). */
+  mcpServers?: ReadonlyArray<{
+    name: string;
+    status: string;
+    error?: string;
+    withheldTools?: string[];
+  }>;
+  /** MCP entries skipped by validation. */
+  mcpServerErrors?: ReadonlyArray<{ name: string; type: string; message: string }>;
+  /** Custom commands and skills `/name` runs, and every skill's name. */
+  slashCommands?: readonly string[];
+  skills?: readonly string[];
+  /** The subagent types the Task tool offers. */
+  agents?: readonly string[];
 }
 
 export function initMessage(info: InitInfo): Record<string, unknown> {
@@ -60,37 +74,58 @@ export function initMessage(info: InitInfo): Record<string, unknown> {
     cwd: info.cwd,
     model: info.model,
     tools: info.tools,
-    mcp_servers: [],
+    mcp_servers: (info.mcpServers ?? []).map((s) => ({
+      name: s.name,
+      status: s.status,
+      ...(s.error !== undefined ? { error: s.error } : {}),
+      ...(s.withheldTools !== undefined ? { withheld_tools: s.withheldTools } : {}),
+    })),
+    ...(info.mcpServerErrors && info.mcpServerErrors.length > 0
+      ? { mcp_server_errors: info.mcpServerErrors }
+      : {}),
     permissionMode: info.permissionMode,
-    slash_commands: [],
+    slash_commands: info.slashCommands ?? [],
+    skills: info.skills ?? [],
+    ...(info.agents !== undefined ? { agents: info.agents } : {}),
     apiKeySource: info.apiKeySource,
     cairn_version: info.version,
     output_style: "default",
   };
 }
 
-/** The stream-json lines for an agent event (none for events that have no line). */
+/**
+ * The stream-json lines for an agent event (none for events that have no line). A subagent's
+ * events become the same lines with `parent_tool_use_id` naming the Task call that runs it.
+ */
 export function eventMessages(
   event: AgentEvent,
   sessionId: string,
   includePartial: boolean,
+  parentToolUseId: string | null = null,
 ): Array<Record<string, unknown>> {
+  if (event.type === "subagent") {
+    return eventMessages(event.event, sessionId, includePartial, event.parentToolUseId);
+  }
   if (event.type === "stream") {
     if (!includePartial) return [];
     return anthropicStreamEvents(event.event).map((raw) => ({
       type: "stream_event",
       event: raw,
-      parent_tool_use_id: null,
+      parent_tool_use_id: parentToolUseId,
       session_id: sessionId,
       uuid: randomUUID(),
     }));
   }
-  const line = eventMessage(event, sessionId);
+  const line = eventMessage(event, sessionId, parentToolUseId);
   return line ? [line] : [];
 }
 
-function eventMessage(event: AgentEvent, sessionId: string): Record<string, unknown> | undefined {
-  const base = { parent_tool_use_id: null, session_id: sessionId, uuid: randomUUID() };
+function eventMessage(
+  event: AgentEvent,
+  sessionId: string,
+  parentToolUseId: string | null,
+): Record<string, unknown> | undefined {
+  const base = { parent_tool_use_id: parentToolUseId, session_id: sessionId, uuid: randomUUID() };
   switch (event.type) {
     case "assistant":
       return {
@@ -108,8 +143,9 @@ function eventMessage(event: AgentEvent, sessionId: string): Record<string, unkn
         ...base,
       };
     case "user":
-      // The prompt is the caller's own input; like `claude -p`, only tool results are echoed.
-      if (event.origin === "prompt") return undefined;
+      // The prompt is the caller's own input; like `claude -p`, only tool results are echoed. A
+      // subagent's prompt was written by the model, so it is shown.
+      if (event.origin === "prompt" && parentToolUseId === null) return undefined;
       return {
         type: "user",
         message: { role: "user", content: publicContent(event.message) },
@@ -141,6 +177,7 @@ function eventMessage(event: AgentEvent, sessionId: string): Record<string, unkn
     case "tool_start":
     case "tool_end":
     case "permission_denied":
+    case "subagent": // unwrapped by eventMessages
       return undefined;
     default: {
       const never: never = event;
@@ -222,7 +259,7 @@ function modelUsage(model: ModelInfo, run: RunResult): Record<string, unknown> {
 function terminalReason(run: RunResult): string {
   switch (run.outcome) {
     case "success":
-      return "completed";
+      return run.hookStopped !== undefined ? "hook_stopped" : "completed";
     case "max_turns":
       return "max_turns";
     case "aborted":
@@ -234,4 +271,21 @@ function terminalReason(run: RunResult): string {
       return never;
     }
   }
+}
+
+/** A hook's line for the person (its systemMessage, a failure, a block) as a stream-json line. */
+export function hookMessageLine(
+  message: { event: string; command?: string; text: string; level: string },
+  sessionId: string,
+): Record<string, unknown> {
+  return {
+    type: "system",
+    subtype: "hook_response",
+    hook_event: message.event,
+    ...(message.command !== undefined ? { hook_name: message.command } : {}),
+    output: message.text,
+    level: message.level,
+    session_id: sessionId,
+    uuid: randomUUID(),
+  };
 }

@@ -14,6 +14,7 @@ import type { CheckpointHook, RunResult } from "../agent/index.ts";
 import type { CheckpointStore } from "../checkpoints/index.ts";
 import type { LoadedSession, TranscriptWriter } from "../sessions/index.ts";
 import type { CliArgs } from "./args.ts";
+import { createSubagentRecords } from "./subagent-records.ts";
 
 type SessionsModule = typeof import("../sessions/index.ts");
 const sessionsModule = (): Promise<SessionsModule> => import("../sessions/index.ts");
@@ -33,6 +34,16 @@ export interface Persistence {
   beginRun(prompt: UserMessage): Promise<void>;
   record(event: AgentEvent): void;
   endRun(run: RunResult, durationMs: number): Promise<void>;
+  /**
+   * The session's own checkpoint store (rewinds go through it, never a second instance on the
+   * folder); undefined when nothing is recorded (--no-session-persistence).
+   */
+  checkpointStore(): Promise<CheckpointStore> | undefined;
+  /**
+   * Appends a `rewind` entry (the conversation goes back to just before transcript line
+   * `toEntry`) and makes it durable. Throws when the session has no transcript.
+   */
+  recordRewind(toEntry: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -172,6 +183,9 @@ function memoryOnly(sessionId: string, messages: Message[]): Persistence {
     beginRun: () => Promise.resolve(),
     record: () => undefined,
     endRun: () => Promise.resolve(),
+    checkpointStore: () => undefined,
+    recordRewind: () =>
+      Promise.reject(new CairnError("not_recorded", "this session is not recorded")),
     close: () => Promise.resolve(),
   };
 }
@@ -199,6 +213,14 @@ function onDisk(state: DiskState): Persistence {
   const pending: Item[] = [];
   let facts: HeaderFacts | undefined;
   let writeFailed = false;
+  // Each subagent (Task call) gets its own transcript in the session's side folder.
+  const subagents = createSubagentRecords({
+    cairnHome: state.options.cairnHome,
+    root: state.options.root,
+    sessionId: state.sessionId,
+    facts: () => facts,
+    warn: state.options.warn,
+  });
 
   const write = (item: Item): void => {
     if (!writer || !sessions) return;
@@ -272,6 +294,11 @@ function onDisk(state: DiskState): Persistence {
       return Promise.resolve();
     },
     record(event) {
+      if (event.type === "subagent") {
+        subagents.record(event);
+        return;
+      }
+      if (event.type === "tool_end") subagents.finish(event.toolUseId);
       record({ kind: "event", event });
       // A turn ends when its tool results are in: make it durable before the next model call.
       if (event.type === "user" && event.origin === "tool_results") void syncQuietly();
@@ -282,8 +309,16 @@ function onDisk(state: DiskState): Persistence {
       await syncQuietly();
       await checkpoints.settled();
     },
+    checkpointStore: () => checkpoints.store(),
+    async recordRewind(toEntry) {
+      await creating;
+      if (!writer) throw new CairnError("not_recorded", "this session has no transcript yet");
+      writer.append({ type: "rewind", toEntry });
+      await writer.sync();
+    },
     async close() {
       await creating;
+      await subagents.close();
       await writer?.close();
     },
   };
@@ -301,6 +336,7 @@ function lazyCheckpoints(
   hook: CheckpointHook;
   beginTurn: (turn: { prompt: string; messageCount: number; messageId: string }) => void;
   settled: () => Promise<void>;
+  store: () => Promise<CheckpointStore>;
 } {
   let store: Promise<CheckpointStore> | undefined;
   let turn: Promise<unknown> = Promise.resolve();
@@ -338,6 +374,7 @@ function lazyCheckpoints(
         state.options.warn(`could not record a checkpoint: ${(error as Error).message}`);
       }
     },
+    store: ready,
   };
 }
 

@@ -15,6 +15,7 @@ import type { CliArgs } from "./args.ts";
 import { describeFailure } from "./describe-failure.ts";
 import {
   eventMessages,
+  hookMessageLine,
   initMessage,
   resultMessage,
   type PermissionDenial,
@@ -26,6 +27,8 @@ import {
   type OpenedSession,
 } from "./session-setup.ts";
 import type { Session } from "./setup.ts";
+import { mcpInitInfo, waitForMcp, withMcpMentions } from "./mcp-frontend.ts";
+import { expandSlashPrompt, type SlashPrompt } from "./slash-prompt.ts";
 import { parseStreamJsonLine, readAll } from "./stdin.ts";
 
 const stdinGraceMs = 3000;
@@ -60,6 +63,11 @@ export async function runPrint(args: CliArgs, cwd: string, io: PrintIo): Promise
       onSessionId: (id) => {
         sessionId = id;
       },
+      // stdout is the output contract: hook lines join it only as stream-json system lines.
+      onHookMessage: (message) => {
+        if (args.outputFormat === "stream-json") writeLine(hookMessageLine(message, sessionId));
+        else warn(message.text);
+      },
     });
   } catch (error) {
     // A setup failure still honours the output contract: scripts get a result object.
@@ -92,7 +100,11 @@ export async function runPrint(args: CliArgs, cwd: string, io: PrintIo): Promise
       warn,
     });
   } finally {
-    await closeSession(opened);
+    try {
+      await session.hooks?.sessionEnd("other");
+    } finally {
+      await closeSession(opened);
+    }
   }
 
   function writeSetupFailure(error: unknown): void {
@@ -133,9 +145,11 @@ async function driveSession(drive: Drive): Promise<number> {
     tools: session.tools.map((t) => t.name),
     permissionMode: session.policy.mode,
   });
+  await waitForMcp(session, warn);
   if (args.outputFormat === "stream-json") {
     writeLine(
       initMessage({
+        ...mcpInitInfo(session),
         sessionId,
         cwd,
         model: session.resolved.model,
@@ -143,12 +157,17 @@ async function driveSession(drive: Drive): Promise<number> {
         permissionMode: session.policy.mode,
         version: io.version,
         apiKeySource: session.apiKeySource,
+        slashCommands: session.prompts.registry.list().map((c) => c.name),
+        skills: session.prompts.skills,
+        agents: session.agentTypes,
       }),
     );
   }
 
   const conversation: Conversation = { messages: persistence.messages };
   if (args.compact) return compactOnly(drive, conversation);
+  // Its context waits in the hooks service and joins the first prompt.
+  await session.hooks?.sessionStart(persistence.resumed ? "resume" : "startup", io.signal);
   const denials: PermissionDenial[] = [];
   const emit = (event: AgentEvent): void => {
     if (event.type !== "stream") debug.log(`event ${event.type}`, summarise(event));
@@ -166,11 +185,13 @@ async function driveSession(drive: Drive): Promise<number> {
           : `context: conversation compacted into a summary (about ${event.tokensBefore} → ${event.tokensAfter} tokens)`,
       );
     }
-    if (event.type === "permission_denied") {
+    // A subagent's denied calls are the run's too: the result lists them and stderr says so.
+    const denied = event.type === "subagent" ? event.event : event;
+    if (denied.type === "permission_denied") {
       denials.push({
-        tool_name: event.toolName,
-        tool_use_id: event.toolUseId,
-        tool_input: event.input,
+        tool_name: denied.toolName,
+        tool_use_id: denied.toolUseId,
+        tool_input: denied.input,
       });
     }
     if (args.outputFormat === "stream-json") {
@@ -183,10 +204,11 @@ async function driveSession(drive: Drive): Promise<number> {
   let lastErrors: string[] = [];
   // Each run (one per stream-json message) reports its own duration and denials.
   let runStarted = started;
-  const runOne = async (prompt: UserMessage): Promise<RunResult> => {
+  const runOne = async (prompt: UserMessage, agent = session.agent): Promise<RunResult> => {
     denials.length = 0;
+    prompt = await withMcpMentions(session, prompt, io.signal, warn);
     await persistence.beginRun(prompt);
-    const run = await session.agent.run(conversation, prompt, { signal: io.signal, emit });
+    const run = await agent.run(conversation, prompt, { signal: io.signal, emit });
     await persistence.endRun(run, performance.now() - runStarted);
     lastErrors = runErrors(run, io.signal);
     debug.log("run ended", {
@@ -220,7 +242,11 @@ async function driveSession(drive: Drive): Promise<number> {
       lineNumber++;
       const prompt = parseStreamJsonLine(line, lineNumber, warn);
       if (!prompt) continue;
-      last = await runOne(prompt);
+      // A message that is only `/name args` runs that custom command or skill.
+      const only = prompt.content.length === 1 ? prompt.content[0] : undefined;
+      const slash =
+        only?.type === "text" ? await expandSlashPrompt(session, only.text, io.signal) : undefined;
+      last = slash ? await runSlashPrompt(drive, slash, "", runOne) : await runOne(prompt);
       if (last.outcome === "aborted") break;
     }
     lines.close();
@@ -234,7 +260,11 @@ async function driveSession(drive: Drive): Promise<number> {
     }
   } else {
     const prompt = await textPrompt(args, io);
-    last = prompt === undefined ? emptyRun("aborted") : await runOne(userText(prompt));
+    const slash =
+      prompt === undefined ? undefined : await expandSlashPrompt(session, args.prompt, io.signal);
+    if (prompt === undefined) last = emptyRun("aborted");
+    else if (slash) last = await runSlashPrompt(drive, slash, prompt, runOne);
+    else last = await runOne(userText(prompt));
   }
   if (last.outcome === "aborted" && lastErrors.length === 0) {
     // Interrupted while waiting for input: no run wrote a result line yet.
@@ -257,7 +287,12 @@ async function driveSession(drive: Drive): Promise<number> {
         errors: lastErrors,
       }),
     );
-  } else if (args.outputFormat === "text" && last.outcome === "success") {
+  } else if (
+    args.outputFormat === "text" &&
+    last.outcome === "success" &&
+    // A prompt a hook blocked has no answer, not an empty one (the hook's reason is on stderr).
+    !(last.hookStopped !== undefined && last.finalText === "")
+  ) {
     io.stdout.write(last.finalText.endsWith("\n") ? last.finalText : `${last.finalText}\n`);
   }
   // Whatever the format, a failed run also says why on stderr, where people look.
@@ -269,6 +304,42 @@ async function driveSession(drive: Drive): Promise<number> {
     );
   }
   return exitCode(last, io.signal);
+}
+
+/**
+ * Runs a custom command's or skill's expansion (after any piped input) with its allowed-tools
+ * granted for the run and on its model, if it names one that can be reached.
+ */
+async function runSlashPrompt(
+  drive: Drive,
+  slash: SlashPrompt,
+  joined: string,
+  runOne: (prompt: UserMessage, agent?: Session["agent"]) => Promise<RunResult>,
+): Promise<RunResult> {
+  const { args, session, warn } = drive;
+  for (const note of slash.notes) warn(`${slash.invoked}: ${note}`);
+  // Piped input comes first in the joined prompt; the argument (the /command) last.
+  const argument = args.prompt?.trim() ?? "";
+  const piped = joined.endsWith(argument) ? joined.slice(0, joined.length - argument.length) : "";
+  let agent = session.agent;
+  if (slash.model !== undefined) {
+    try {
+      agent = (await session.withAgent({ model: slash.model })).agent;
+    } catch (error) {
+      warn(
+        `${slash.invoked}: model ${slash.model} cannot be used (${errorMessage(error)}); using ${session.resolved.model}`,
+      );
+    }
+  }
+  const release = session.prompts.grant(slash.allow);
+  try {
+    return await runOne(
+      userText([piped.trim(), slash.text].filter((p) => p !== "").join("\n\n")),
+      agent,
+    );
+  } finally {
+    release();
+  }
 }
 
 /**

@@ -17,7 +17,7 @@ import {
 import { costUsd, type Env } from "../providers/index.ts";
 import type { CliArgs } from "./args.ts";
 import { cleanupOldSessions, openPersistence, type Persistence } from "./persistence.ts";
-import { createSession, type Session } from "./setup.ts";
+import { createSession, type Session, type SessionExtras } from "./setup.ts";
 
 export interface OpenSessionOptions {
   env: Env;
@@ -29,6 +29,13 @@ export interface OpenSessionOptions {
   label: string;
   /** Told the session's id as soon as it is known (before setup can still fail). */
   onSessionId?: (sessionId: string) => void;
+  /** Where hooks' lines for the person go (their systemMessage, failures, blocks). */
+  onHookMessage?: SessionExtras["onHookMessage"];
+  /**
+   * The session hooks are told they run in; defaults to the one opened here. The TUI passes
+   * its own, since /clear and /resume move it to another transcript.
+   */
+  hookSession?: SessionExtras["hookSession"];
 }
 
 export interface OpenedSession {
@@ -82,10 +89,15 @@ export async function openSession(
       cwd,
       resumed: persistence.resumed,
     });
+    const current = persistence;
     const session = await createSession(args, env, cwd, options.askPermission, {
       ...(persistence.checkpoints ? { checkpoints: persistence.checkpoints } : {}),
       memory: memory.text,
       onPathsTouched: memory.nested,
+      hookSession:
+        options.hookSession ??
+        (() => ({ sessionId: current.sessionId, transcriptPath: current.transcriptPath })),
+      ...(options.onHookMessage ? { onHookMessage: options.onHookMessage } : {}),
     });
     return { session, persistence, debug, home, memory };
   } catch (error) {
@@ -132,8 +144,8 @@ export async function openFreshPersistence(
 export async function closeSession(opened: OpenedSession): Promise<void> {
   const { session, persistence, debug, home } = opened;
   try {
-    // Background jobs die with the session, and its temp files go with it.
-    await session.toolSession.dispose();
+    // Background jobs and MCP server processes die with the session; temp files go with it.
+    await Promise.all([session.toolSession.dispose(), session.mcp?.close()]);
   } finally {
     await persistence.close();
   }

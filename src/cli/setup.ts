@@ -38,6 +38,7 @@ import {
   testTools,
   type Tool,
   type ToolSession,
+  type ToolSessionOptions,
 } from "../tools/index.ts";
 import { configureSandbox, createExecutor, sandboxWish } from "../sandbox/index.ts";
 import {
@@ -51,13 +52,31 @@ import {
   type LoadedSettings,
   type Settings,
 } from "../config/index.ts";
+import {
+  extensionFolders,
+  loadSessionPrompts,
+  type PromptCommand,
+  type PromptExpansion,
+  type SessionPrompts,
+} from "../extensions/index.ts";
+import type { HookMessage, HookService } from "../hooks/index.ts";
+import {
+  createTaskTool,
+  loadAgentDefinitions,
+  type AgentDefinition,
+} from "../extensions/agents/index.ts";
+import type { McpManager } from "../mcp/index.ts";
 import type { CliArgs } from "./args.ts";
+import { liveToolList, loadMcp } from "./mcp-setup.ts";
 
 export interface Session {
   agent: Agent;
   resolved: ResolvedModel;
   provider: Provider;
-  tools: readonly Tool[];
+  /** The tools on offer now (MCP tools come and go as servers connect). */
+  readonly tools: readonly Tool[];
+  /** The session's MCP servers, when any are configured; closed by closeSession. */
+  mcp?: McpManager;
   /** The policy in force; the agent reads it before each decision (see `setPolicy`). */
   readonly policy: PermissionPolicy;
   cwd: string;
@@ -85,6 +104,18 @@ export interface Session {
    * must not be running.
    */
   withAgent(changes: AgentChanges): Promise<Session>;
+  /** The settings' hooks; absent when none are configured or `disableAllHooks` is set. */
+  hooks?: HookService;
+  /** Custom commands and skills (src/extensions): the `/name` registry and the rules they grant. */
+  prompts: SessionPrompts;
+  /** The subagent types the Task tool offers (built-ins and agent files). */
+  agentTypes: readonly string[];
+  /**
+   * Expands `/name args` with this session's tools and policy: its `!` commands run now, if the
+   * policy plus the command's allowed-tools allow them. The caller runs the prompt with
+   * `prompts.grant(expansion.allow)` in force and, for `expansion.model`, `withAgent`.
+   */
+  expandPrompt(command: PromptCommand, args: string, signal: AbortSignal): Promise<PromptExpansion>;
 }
 
 export interface AgentChanges {
@@ -103,6 +134,10 @@ export interface SessionExtras {
   memory?: string;
   /** Tells the agent which nested memory files join when a tool touches a folder. */
   onPathsTouched?: AgentConfig["onPathsTouched"];
+  /** The session hooks run in (their `session_id`, `transcript_path`), read at each event. */
+  hookSession?: () => { sessionId: string; transcriptPath: string | undefined };
+  /** Where hooks' lines for the person go (systemMessage, failures); dropped when absent. */
+  onHookMessage?: (message: HookMessage) => void;
 }
 
 export async function resolveCwd(requested: string | undefined, base: string): Promise<string> {
@@ -227,7 +262,7 @@ export async function loadSessionSettings(
 }
 
 /** Folders from --add-dir and permissions.additionalDirectories, each checked to exist. */
-async function extraDirectories(
+export async function extraDirectories(
   args: CliArgs,
   cwd: string,
   settings: LoadedSettings,
@@ -257,6 +292,35 @@ function availableTools(all: readonly Tool[], policy: PermissionPolicy): Tool[] 
   return all.filter((t) => !bare.some((rule) => ruleNamesTool(rule, t.name)));
 }
 
+/**
+ * The tool session of the folder a session (or `cairn mcp serve`) works in: the workspace with
+ * its extra folders, the read-deny filter of the policy, the sandbox's executor, the env.
+ */
+export async function folderToolSession(
+  args: CliArgs,
+  cwd: string,
+  settings: LoadedSettings,
+  policy: PermissionPolicy,
+  env: Env,
+  executor: ToolSessionOptions["executor"],
+): Promise<ToolSession> {
+  const home = homedir();
+  return createToolSession(
+    { root: cwd, additionalDirs: await extraDirectories(args, cwd, settings) },
+    {
+      readDeny: createReadDenyFilter(policy.deny, {
+        cwd,
+        home: await realpath(home).catch(() => home),
+        platform: process.platform,
+      }),
+      home,
+      platform: process.platform,
+      executor,
+      env: { ...env },
+    },
+  );
+}
+
 export async function createSession(
   args: CliArgs,
   processEnv: Env,
@@ -269,9 +333,40 @@ export async function createSession(
   // The settings' `env` applies to the whole session: cairn's own variables and commands alike.
   const env: Env = { ...processEnv, ...effective.env };
   let policy = buildPolicy(args, cwd, settings);
-  const model = await connect(args.model ?? effective.model, env, settings, cwd);
-  const tools = toolsFor(model.resolved, env, policy);
+  const hooks = await loadHooks(effective, env, cwd, () => policy.mode, extras);
   const home = homedir();
+  const promptWarnings: string[] = [];
+  const claudeHome = env.CLAUDE_CONFIG_DIR?.trim();
+  // Subagent definitions: the built-ins, and `agents/*.md` (the project's only when trusted),
+  // read while the model connects.
+  const agentsLoading = loadAgentDefinitions(
+    extensionFolders("agents", {
+      workspaceRoot: cwd,
+      home,
+      cairnHome: cairnHome(env),
+      ...(claudeHome ? { claudeHome: resolve(claudeHome) } : {}),
+      trusted: settings.trusted,
+    }),
+    (message) => promptWarnings.push(message),
+  );
+  // Awaited below; if connecting fails first, its failure is the one reported.
+  agentsLoading.catch(() => undefined);
+  const [model, prompts] = await Promise.all([
+    connect(args.model ?? effective.model, env, settings, cwd),
+    loadSessionPrompts({
+      roots: {
+        workspaceRoot: cwd,
+        home,
+        cairnHome: cairnHome(env),
+        ...(claudeHome ? { claudeHome: resolve(claudeHome) } : {}),
+        trusted: settings.trusted,
+      },
+      env,
+      warn: (message) => promptWarnings.push(message),
+    }),
+  ]);
+  const agentDefinitions = await agentsLoading;
+  const tools = toolsFor(model.resolved, env, policy, prompts);
   const wish = sandboxWish(args, env, effective.sandbox?.enabled);
   // Probing bubblewrap runs it once (~10 ms); without the Bash tool there is nothing to confine.
   // sandbox.network.allowedDomains lets commands reach those hosts through cairn's proxy, which
@@ -284,21 +379,18 @@ export async function createSession(
         network: networkSettings(effective),
       })
     : { executor: createExecutor({ mode: "none" }) };
-  const toolSession = createToolSession(
-    { root: cwd, additionalDirs: await extraDirectories(args, cwd, settings) },
-    {
-      readDeny: createReadDenyFilter(policy.deny, {
-        cwd,
-        home: await realpath(home).catch(() => home),
-        platform: process.platform,
-      }),
-      home,
-      platform: process.platform,
-      executor: sandbox.executor,
-      env: { ...env },
-    },
-  );
+  const toolSession = await folderToolSession(args, cwd, settings, policy, env, sandbox.executor);
+  // Servers connect in the background; print mode waits for them, the TUI does not.
+  const mcp = await loadMcp({
+    args,
+    env,
+    settings,
+    cwd,
+    roots: [toolSession.workspace.root, ...toolSession.workspace.additionalDirs],
+    contextWindow: model.resolved.info.contextWindow,
+  });
   const shared = {
+    ...(mcp ? { mcp } : {}),
     args,
     cwd,
     env,
@@ -310,12 +402,17 @@ export async function createSession(
       policy = next;
     },
     ...(sandbox.warning !== undefined ? { sandboxWarning: sandbox.warning } : {}),
+    ...(hooks ? { hooks } : {}),
+    prompts,
+    promptWarnings,
+    agentDefinitions,
   };
   return assemble(shared, model, extras);
 }
 
 /** What every agent of one session shares. */
 interface SharedParts {
+  mcp?: McpManager;
   args: CliArgs;
   cwd: string;
   env: Env;
@@ -325,6 +422,12 @@ interface SharedParts {
   policy: () => PermissionPolicy;
   setPolicy: (policy: PermissionPolicy) => void;
   sandboxWarning?: string;
+  hooks?: HookService;
+  prompts: SessionPrompts;
+  /** Custom commands and skills skipped for a bad file. */
+  promptWarnings: readonly string[];
+  /** Subagent definitions for the Task tool (built-ins and agent files). */
+  agentDefinitions: readonly AgentDefinition[];
 }
 
 interface Connection {
@@ -359,10 +462,20 @@ async function connect(
   };
 }
 
-function toolsFor(resolved: ResolvedModel, env: Env, policy: PermissionPolicy): Tool[] {
+function toolsFor(
+  resolved: ResolvedModel,
+  env: Env,
+  policy: PermissionPolicy,
+  prompts: SessionPrompts,
+  task?: Tool,
+): Tool[] {
+  // No skill the model may use: no Skill tool, and the request stays as it was.
+  const skill = prompts.skillTool(resolved.info.contextWindow);
   return availableTools(
     [
       ...builtinTools(editStyleFor(resolved.provider, resolved.model)),
+      ...(skill ? [skill] : []),
+      ...(task ? [task] : []),
       ...(env.CAIRN_TEST_TOOLS === "1" ? testTools : []),
     ],
     policy,
@@ -373,34 +486,68 @@ function toolsFor(resolved: ResolvedModel, env: Env, policy: PermissionPolicy): 
 function assemble(shared: SharedParts, model: Connection, extras: SessionExtras): Session {
   const { args, cwd, env, toolSession } = shared;
   const { resolved, provider } = model;
-  const tools = toolsFor(resolved, env, shared.policy());
-  const thinkingBudget = envInt(env, "MAX_THINKING_TOKENS", 0) || undefined;
-  const agent = createAgent({
-    provider,
-    model: { ...resolved.info, id: resolved.model },
-    system: buildSystemPrompt({
-      cwd,
-      platform: process.platform,
-      ...(args.systemPrompt !== undefined ? { replace: args.systemPrompt } : {}),
-      ...(args.appendSystemPrompt !== undefined ? { append: args.appendSystemPrompt } : {}),
-      ...(extras.memory ? { memory: extras.memory } : {}),
-    }),
-    tools,
-    policy: shared.policy,
-    ...(shared.askPermission ? { askPermission: shared.askPermission } : {}),
-    toolSession,
-    ...(args.maxTurns !== undefined ? { maxTurns: args.maxTurns } : {}),
-    ...(thinkingBudget !== undefined ? { thinkingBudget } : {}),
-    ...maxTokensFor(resolved, thinkingBudget),
-    compaction: compactionSettings(shared.settings.effective, env),
-    ...(extras.checkpoints ? { checkpoints: extras.checkpoints } : {}),
-    ...(extras.onPathsTouched ? { onPathsTouched: extras.onPathsTouched } : {}),
+  // The Task tool reads this agent's configuration when a call runs (it is made before it).
+  let parentConfig: AgentConfig | undefined;
+  const task = createTaskTool({
+    definitions: shared.agentDefinitions,
+    parent: () => {
+      if (!parentConfig) throw new Error("the Task tool ran before its agent was made");
+      return parentConfig;
+    },
+    connect: async (spec) => {
+      const child = await connect(spec, env, shared.settings, cwd);
+      return {
+        provider: child.provider,
+        model: { ...child.resolved.info, id: child.resolved.model },
+        ...maxTokensFor(child.resolved, thinkingBudget),
+      };
+    },
+    cwd,
+    platform: process.platform,
   });
+  const tools = toolsFor(resolved, env, shared.policy(), shared.prompts, task);
+  const agentTools = shared.mcp
+    ? liveToolList(
+        tools,
+        shared.mcp,
+        shared.policy,
+        (tool, policy) => availableTools([tool], policy).length === 0,
+      )
+    : tools;
+  const thinkingBudget = envInt(env, "MAX_THINKING_TOKENS", 0) || undefined;
+  const agent = createAgent(
+    (parentConfig = {
+      provider,
+      model: { ...resolved.info, id: resolved.model },
+      system: buildSystemPrompt({
+        cwd,
+        platform: process.platform,
+        ...(args.systemPrompt !== undefined ? { replace: args.systemPrompt } : {}),
+        ...(args.appendSystemPrompt !== undefined ? { append: args.appendSystemPrompt } : {}),
+        ...(extras.memory ? { memory: extras.memory } : {}),
+      }),
+      tools: agentTools,
+      // Rules a used skill or a running command grants join the session's allow rules.
+      policy: () => shared.prompts.withGrants(shared.policy()),
+      ...(shared.askPermission ? { askPermission: shared.askPermission } : {}),
+      toolSession,
+      ...(args.maxTurns !== undefined ? { maxTurns: args.maxTurns } : {}),
+      ...(thinkingBudget !== undefined ? { thinkingBudget } : {}),
+      ...maxTokensFor(resolved, thinkingBudget),
+      compaction: compactionSettings(shared.settings.effective, env),
+      ...(extras.checkpoints ? { checkpoints: extras.checkpoints } : {}),
+      ...(extras.onPathsTouched ? { onPathsTouched: extras.onPathsTouched } : {}),
+      ...(shared.hooks ? { hooks: shared.hooks } : {}),
+    }),
+  );
   return {
     agent,
     resolved,
     provider,
-    tools,
+    get tools() {
+      return typeof agentTools === "function" ? agentTools() : agentTools;
+    },
+    ...(shared.mcp ? { mcp: shared.mcp } : {}),
     get policy() {
       return shared.policy();
     },
@@ -409,9 +556,23 @@ function assemble(shared: SharedParts, model: Connection, extras: SessionExtras)
     apiKeySource: model.apiKeySource,
     ...(shared.sandboxWarning !== undefined ? { sandboxWarning: shared.sandboxWarning } : {}),
     settings: shared.settings,
-    warnings: shared.settings.warnings,
+    warnings: [
+      ...shared.settings.warnings,
+      ...shared.promptWarnings,
+      ...(shared.hooks?.warnings ?? []),
+    ],
+    ...(shared.hooks ? { hooks: shared.hooks } : {}),
     env,
     setPolicy: shared.setPolicy,
+    prompts: shared.prompts,
+    agentTypes: shared.agentDefinitions.map((d) => d.name),
+    expandPrompt: (command, promptArgs, signal) =>
+      shared.prompts.expand(command, promptArgs, {
+        toolSession,
+        policy: () => shared.prompts.withGrants(shared.policy()),
+        bash: tools.find((tool) => tool.name === "Bash"),
+        signal,
+      }),
     async withAgent(changes) {
       const next =
         changes.model !== undefined
@@ -429,8 +590,33 @@ function assemble(shared: SharedParts, model: Connection, extras: SessionExtras)
   };
 }
 
+/**
+ * The hooks service, loaded only when settings configure hooks and `disableAllHooks` is not set:
+ * a session without hooks pays nothing for them.
+ */
+async function loadHooks(
+  effective: Settings,
+  env: Env,
+  cwd: string,
+  permissionMode: () => string,
+  extras: SessionExtras,
+): Promise<HookService | undefined> {
+  const configured = effective.hooks;
+  if (effective.disableAllHooks === true || configured === undefined) return undefined;
+  if (Object.values(configured).every((groups) => groups.length === 0)) return undefined;
+  const { createHookService } = await import("../hooks/index.ts");
+  return createHookService({
+    hooks: configured,
+    projectDir: cwd,
+    env,
+    session: extras.hookSession ?? (() => ({ sessionId: "", transcriptPath: undefined })),
+    permissionMode,
+    onMessage: extras.onHookMessage ?? (() => undefined),
+  });
+}
+
 /** `sandbox.network`, with `allow` read as more `allowedDomains`. */
-function networkSettings(settings: Settings): {
+export function networkSettings(settings: Settings): {
   allowedDomains?: string[];
   deniedDomains?: string[];
 } {

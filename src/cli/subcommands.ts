@@ -21,6 +21,8 @@ export const subcommands: Readonly<Record<string, Subcommand>> = {
   sessions: async (argv) => (await import("./sessions-command.ts")).runSessionsCommand(argv, io()),
   rewind: async (argv) => (await import("./rewind-session.ts")).rewindSessionCommand(argv, io()),
   trust: async (argv) => (await import("./trust-command.ts")).trustCommand(argv, io()),
+  mcp: async (argv, signal) =>
+    (await import("./mcp-command.ts")).runMcpCommand(argv, { ...io(), signal }),
   init: async (argv, signal) =>
     (await import("./init-command.ts")).initCommand(argv, { ...io(), signal }),
 };

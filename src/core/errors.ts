@@ -20,6 +20,8 @@ export type CairnErrorCode =
   | "aborted"
   /** The interactive UI was asked to do something that must wait for the running turn. */
   | "busy"
+  /** What needs the session's record (a rewind) in a session kept only in memory. */
+  | "not_recorded"
   | "no_terminal"
   | "editor_failed";
 

@@ -69,4 +69,10 @@ export type AgentEvent =
       tokensAfter: number;
       /** What the summary call spent (zero when only tool output was elided). */
       usage: Usage;
-    };
+    }
+  /**
+   * An event of a subagent (a child agent the Task tool runs), wrapped so front-ends that do not
+   * know subagents cannot mistake it for the main agent's: `parentToolUseId` is the Task call's
+   * id (stream-json's `parent_tool_use_id`). Children never nest, so `event` is never a subagent.
+   */
+  | { type: "subagent"; parentToolUseId: string; agentType: string; event: AgentEvent };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FrontmatterError, parseFrontmatter } from "./frontmatter.ts";
+import { ExtensionFileError, parseFrontmatter } from "./frontmatter.ts";
 
 describe("parseFrontmatter", () => {
   it("splits data and body and says where the body starts", () => {
@@ -30,7 +30,7 @@ describe("parseFrontmatter", () => {
   it("names file and line of broken YAML", () => {
     const run = (): unknown =>
       parseFrontmatter("---\nname: ok\ntools: [Read\n---\nbody", "agents/x.md");
-    expect(run).toThrow(FrontmatterError);
+    expect(run).toThrow(ExtensionFileError);
     expect(run).toThrow(/^agents\/x\.md:\d+: invalid frontmatter/);
   });
 

@@ -12,13 +12,14 @@ export interface MarkdownWithFrontmatter {
   bodyLine: number;
 }
 
-export class FrontmatterError extends Error {
+/** A problem in an extension file (command, agent, skill): the file, the line, what was wrong. */
+export class ExtensionFileError extends Error {
   readonly file: string;
   readonly line: number;
 
   constructor(file: string, line: number, detail: string) {
     super(`${file}:${line}: ${detail}`);
-    this.name = "FrontmatterError";
+    this.name = "ExtensionFileError";
     this.file = file;
     this.line = line;
   }
@@ -34,7 +35,7 @@ export function parseFrontmatter(text: string, file: string): MarkdownWithFrontm
   const rest = text.slice(opening[0].length);
   const closing = CLOSING.exec(rest);
   if (!closing) {
-    throw new FrontmatterError(
+    throw new ExtensionFileError(
       file,
       1,
       "the frontmatter opened with --- is never closed by a --- line",
@@ -51,13 +52,13 @@ export function parseFrontmatter(text: string, file: string): MarkdownWithFrontm
     if (error instanceof YAMLParseError) {
       // linePos is 1-based within the YAML text, which starts on the file's line 2.
       const line = (error.linePos?.[0]?.line ?? 1) + 1;
-      throw new FrontmatterError(file, line, `invalid frontmatter: ${firstLine(error.message)}`);
+      throw new ExtensionFileError(file, line, `invalid frontmatter: ${firstLine(error.message)}`);
     }
     throw error;
   }
   if (data === null || data === undefined) return { data: {}, body: afterClosing, bodyLine };
   if (typeof data !== "object" || Array.isArray(data)) {
-    throw new FrontmatterError(file, 2, "the frontmatter must be key: value pairs");
+    throw new ExtensionFileError(file, 2, "the frontmatter must be key: value pairs");
   }
   return { data: data as Record<string, unknown>, body: afterClosing, bodyLine };
 }

@@ -201,7 +201,9 @@ export function commandMutates(facts: CommandFacts): boolean {
 }
 
 export type BashApproval =
-  { approved: true; rules: string[] } | { approved: false; reason: string };
+  | { approved: true; rules: string[] }
+  /** `restricted`: a deny or ask rule, not the lack of an allow rule, kept it from approval. */
+  | { approved: false; reason: string; restricted?: true };
 
 /**
  * Whether allow rules and the read-only list approve the whole command: it parsed, hides nothing,
@@ -238,6 +240,7 @@ export function bashApproval(
       return {
         approved: false,
         reason: `\`${unknown.text}\` in \`${text}\` cannot be checked against ${pathRule.source}`,
+        restricted: true,
       };
     }
     const rule = allow.find(
@@ -255,7 +258,12 @@ export function bashApproval(
       };
     } else {
       const obstacle = readOnlyObstacle(command);
-      if (obstacle !== undefined) return { approved: false, reason: obstacle };
+      // Reading outside the workspace is the boundary's ask, not the lack of a rule.
+      if (obstacle !== undefined) {
+        return obstacle.outside
+          ? { approved: false, reason: obstacle.reason, restricted: true }
+          : { approved: false, reason: obstacle.reason };
+      }
     }
     for (const operand of command.operands) {
       if (operand.role !== "output") continue;
@@ -276,14 +284,23 @@ export function bashApproval(
  * Why a command the read-only list (or `cd`) accepts cannot run unasked: it names a path outside
  * the workspace or a word known only at run time; undefined when it can.
  */
-function readOnlyObstacle(command: SimpleCommandFacts): string | undefined {
+function readOnlyObstacle(
+  command: SimpleCommandFacts,
+): { reason: string; outside: boolean } | undefined {
   const text = command.command.text;
   const unknown = command.unresolved[0];
-  if (unknown) return `\`${text}\` names \`${unknown.text}\`, which is only known when it runs`;
+  if (unknown) {
+    return {
+      reason: `\`${text}\` names \`${unknown.text}\`, which is only known when it runs`,
+      outside: false,
+    };
+  }
   const outside = command.operands.find(
     (o) => o.role !== "output" && o.resolved.some((path) => !path.inside),
   );
-  if (outside) return `\`${text}\` reads ${outside.word}, outside the workspace`;
+  if (outside) {
+    return { reason: `\`${text}\` reads ${outside.word}, outside the workspace`, outside: true };
+  }
   return undefined;
 }
 

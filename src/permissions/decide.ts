@@ -57,7 +57,8 @@ export type ResolvedAccess =
   | { kind: "read"; paths: readonly ResolvedPath[] }
   | { kind: "write"; paths: readonly ResolvedPath[] }
   | { kind: "command"; command: string; facts: CommandFacts }
-  | { kind: "network"; url: string };
+  | { kind: "network"; url: string }
+  | { kind: "mcp"; server: string; tool: string };
 
 export interface PermissionQuery {
   toolName: string;
@@ -72,6 +73,12 @@ export interface Decision {
   reason: string;
   /** The rule that decided, if one did (several, comma-separated, for a compound command). */
   rule?: string;
+  /**
+   * Set on an "ask" that only the mode's default made: no rule matched and no safety check
+   * (protected path, workspace boundary, critical removal, a rule that cannot be checked) asked.
+   * Only such an ask may a PreToolUse hook's "allow" answer (agent/run-tools.ts).
+   */
+  byDefault?: true;
 }
 
 /**
@@ -146,7 +153,7 @@ export function decide(policy: PermissionPolicy, query: PermissionQuery): Decisi
   if (mode === "acceptEdits" && access.kind === "write") {
     return { behavior: "allow", reason: "acceptEdits mode" };
   }
-  return ask(needsApproval(query));
+  return byDefault(ask(needsApproval(query)));
 }
 
 function decideCommand(
@@ -164,7 +171,10 @@ function decideCommand(
     query.context,
     policy.mode === "acceptEdits",
   );
-  if (!approval.approved) return ask(`${query.toolName} needs approval: ${approval.reason}`);
+  if (!approval.approved) {
+    const asked = ask(`${query.toolName} needs approval: ${approval.reason}`);
+    return approval.restricted ? asked : byDefault(asked);
+  }
   if (approval.rules.length === 0) return { behavior: "allow", reason: "read-only command" };
   const rule = approval.rules.join(", ");
   return { behavior: "allow", reason: `allowed by rule ${rule}`, rule };
@@ -198,6 +208,7 @@ function restriction(rules: readonly Rule[], query: PermissionQuery): RuleHit | 
         break;
       }
       case "none":
+      case "mcp":
         // Specifiers of other tools are not understood yet: they restrict rather than be ignored.
         return { rule: rule.source, reason: `covers ${query.toolName}` };
       default: {
@@ -240,7 +251,8 @@ function grantingRules(allow: readonly Rule[], query: PermissionQuery): string[]
       });
       return rule && [rule.source];
     }
-    case "none": {
+    case "none":
+    case "mcp": {
       const rule = rules.find((r) => r.specifier === undefined);
       return rule && [rule.source];
     }
@@ -282,6 +294,8 @@ function accessMutates(query: PermissionQuery): boolean {
     case "network":
       return false;
     case "none":
+    case "mcp":
+      // A server's readOnlyHint is its own claim: plan mode trusts it, the allow step below does not.
       return !query.readOnly;
     default: {
       const never: never = access;
@@ -294,7 +308,14 @@ function needsApproval(query: PermissionQuery): string {
   const { access } = query;
   if (access.kind === "network")
     return `${query.toolName} needs approval to reach ${hostOf(access.url) ?? access.url}`;
+  if (access.kind === "mcp")
+    return `${query.toolName} (tool "${access.tool}" of MCP server "${access.server}") needs approval`;
   return `${query.toolName} needs approval`;
+}
+
+/** Marks an ask that came from the mode's default alone (dontAsk and plan turned it into a deny). */
+function byDefault(decision: Decision): Decision {
+  return decision.behavior === "ask" ? { ...decision, byDefault: true } : decision;
 }
 
 function withRule(decision: Decision, rule: string | undefined): Decision {

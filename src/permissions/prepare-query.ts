@@ -32,6 +32,7 @@ export async function prepareQuery(
   switch (access.kind) {
     case "none":
     case "network":
+    case "mcp":
       resolved = access;
       break;
     case "read":

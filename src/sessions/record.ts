@@ -43,6 +43,9 @@ export function entryForEvent(
     case "tool_end":
     case "permission_denied":
       return undefined;
+    case "subagent":
+      // A subagent's messages are not part of this conversation: they go to its own transcript.
+      return undefined;
     default: {
       const never: never = event;
       return never;

@@ -2,7 +2,9 @@
 // permission engine, and a run function. Tools never ask for permission themselves.
 
 import * as z from "zod/mini";
+import type { AgentEvent } from "../core/events.ts";
 import type { ImageBlock, TextBlock } from "../core/messages.ts";
+import type { Usage } from "../core/usage.ts";
 import { useEnglishValidationMessages } from "../core/validation-messages.ts";
 import type { ToolSpec } from "../providers/types.ts";
 import type { ToolSession } from "./session.ts";
@@ -16,7 +18,9 @@ export type Access =
   | { kind: "read"; paths: string[] }
   | { kind: "write"; paths: string[] }
   | { kind: "command"; command: string }
-  | { kind: "network"; url: string };
+  | { kind: "network"; url: string }
+  /** A tool of an MCP server: asks unless a rule allows it, whatever the server says it does. */
+  | { kind: "mcp"; server: string; tool: string };
 
 export interface ToolContext {
   /** The workspace root every relative path is resolved against. */
@@ -25,6 +29,19 @@ export interface ToolContext {
   /** State shared by the tools of one session: file ledger, Bash cwd, jobs, temp folder. */
   session: ToolSession;
   onProgress?: (text: string) => void;
+  /** The id of the call being run (the Task tool tags its child's events with it). */
+  toolUseId?: string;
+  /** The run's event sink, for a tool that runs an agent of its own (Task forwards its child's). */
+  emit?: (event: AgentEvent) => void;
+  /** Adds model calls a tool made (a subagent's) to the run's usage and cost. */
+  reportSpend?: (spend: Spend) => void;
+}
+
+/** What model calls made inside a tool cost, priced by whoever knew the model. */
+export interface Spend {
+  usage: Usage;
+  costUsd: number;
+  apiDurationMs: number;
 }
 
 export interface ToolOutput {
@@ -37,6 +54,11 @@ export interface ToolOutput {
 
 export interface Tool<Schema extends z.ZodMiniType = z.ZodMiniType> {
   name: string;
+  /**
+   * Other names a call may use (`Agent` for `Task`, after Claude Code's rename). Only `name` is
+   * offered to the model; permission rules treat the names alike (permissions/rules.ts).
+   */
+  aliases?: readonly string[];
   description: string;
   input: Schema;
   /**

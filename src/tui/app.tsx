@@ -16,8 +16,10 @@ import {
 } from "ink";
 import { memo, useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { UiController } from "./controller.ts";
-import type { HistoryItem } from "./types.ts";
+import type { EarlierPrompt, HistoryItem } from "./types.ts";
 import { Footer } from "./footer.tsx";
+import { withPlainKeys } from "./keyboard-modes.ts";
+import { MessagePicker } from "./message-picker.tsx";
 import { PermissionPrompt } from "./permission-prompt.tsx";
 import { PromptEditor } from "./prompt-editor/index.ts";
 import {
@@ -62,13 +64,14 @@ export function App({ controller, settings, onExternalInterrupt, now = Date.now 
     if (leaving) unmount();
   }, [leaving, unmount]);
 
+  const { stdout } = useStdout();
   useEffect(
     () =>
       controller.attachTerminal({
-        suspend: (run) => suspendTerminal(run),
+        suspend: (run) => suspendTerminal(() => withPlainKeys(stdout, run)),
         exit,
       }),
-    [controller, exit, suspendTerminal],
+    [controller, exit, suspendTerminal, stdout],
   );
 
   const printEpoch = useReprintOnWidthChange(columns);
@@ -99,6 +102,8 @@ export function App({ controller, settings, onExternalInterrupt, now = Date.now 
   useInput((_input, key) => {
     if (key.tab && key.shift) controller.cycleMode();
   });
+
+  const { picker, draft, openPicker, closePicker, choose } = useEarlierMessages(controller);
 
   // What sits below the streaming text, measured, decides how many rows the text may take.
   const lower = useRef<DOMElement>(null);
@@ -156,6 +161,17 @@ export function App({ controller, settings, onExternalInterrupt, now = Date.now 
                 <TodoPanel todos={state.todos} />
               </Box>
             ) : null}
+            {picker !== undefined ? (
+              <Box marginTop={1}>
+                <MessagePicker
+                  prompts={picker === "loading" ? undefined : picker}
+                  onChoose={choose}
+                  onCancel={closePicker}
+                  width={width}
+                  now={new Date(now())}
+                />
+              </Box>
+            ) : null}
             <Box marginTop={1}>
               <PromptEditor
                 onSubmit={(text) => controller.submit(text)}
@@ -163,8 +179,10 @@ export function App({ controller, settings, onExternalInterrupt, now = Date.now 
                 cwd={controller.cwd}
                 historyFile={controller.historyFile}
                 disabled={state.busy}
-                active={state.permission === undefined}
+                active={state.permission === undefined && picker === undefined}
                 onInterrupt={() => controller.interrupt()}
+                onEditPrevious={openPicker}
+                {...(draft ? { draft } : {})}
                 onClearOrExit={onCtrlC}
                 width={width}
               />
@@ -179,6 +197,36 @@ export function App({ controller, settings, onExternalInterrupt, now = Date.now 
       )}
     </RenderSettingsProvider>
   );
+}
+
+/**
+ * Esc Esc: the earlier messages to pick from (undefined while no picker is open), and the text
+ * of the chosen one, for the prompt editor, once the controller has gone back to before it.
+ */
+function useEarlierMessages(controller: UiController) {
+  // "loading" opens the picker at the key press itself, so it holds the keyboard from then on
+  // (opened only once the list is read, the first keys after it appears went to the prompt).
+  const [picker, setPicker] = useState<readonly EarlierPrompt[] | "loading" | undefined>();
+  const [draft, setDraft] = useState<{ text: string; serial: number } | undefined>(undefined);
+  const openPicker = useCallback((): void => {
+    if (controller.getState().busy || !controller.earlierPrompts) return;
+    setPicker("loading");
+    void controller.earlierPrompts().then((prompts) => {
+      // Cancelled meanwhile (Esc), or nothing to offer (the controller said why).
+      setPicker((now) => (now === "loading" && prompts.length > 0 ? prompts : undefined));
+    });
+  }, [controller]);
+  const closePicker = useCallback(() => setPicker(undefined), []);
+  const choose = useCallback(
+    (prompt: EarlierPrompt, options: { files: boolean }): void => {
+      setPicker(undefined);
+      void controller.rewindToPrompt?.(prompt, options).then((done) => {
+        if (done) setDraft((last) => ({ text: prompt.text, serial: (last?.serial ?? 0) + 1 }));
+      });
+    },
+    [controller],
+  );
+  return { picker, draft, openPicker, closePicker, choose };
 }
 
 /** One line while cairn waits on the model: a spinner, what it does, and for how long. */

@@ -8,7 +8,8 @@ import { startFakeLlm, type FakeLlm } from "../../test/fake-llm/index.ts";
 import type { Scenario, ScriptedBlock } from "../../test/fake-llm/scenario.ts";
 import { toolOutputs } from "../../test/e2e/wires.ts";
 import { createController, nextMode, type Controller } from "./controller.ts";
-import type { CommandContext, SlashCommand } from "./types.ts";
+import { rewindCommand } from "./commands/rewind.ts";
+import type { CommandContext, EarlierPrompt, SlashCommand } from "./types.ts";
 import type { UiState } from "./view-model.ts";
 
 let server: FakeLlm;
@@ -347,6 +348,260 @@ describe("the interactive controller", () => {
     expect(
       second.getState().history.map((i) => (i.type === "assistant" ? i.markdown : i.type)),
     ).toEqual(["user", "remembered answer"]);
+  });
+});
+
+/** The messages of recorded request `index` (Anthropic wire), without cache markers. */
+function sentMessages(index: number): Array<{ role: string; content: unknown[] }> {
+  const body = server.requests[index]?.body as
+    | { messages?: Array<{ role: string; content: string | Array<Record<string, unknown>> }> }
+    | undefined;
+  return (body?.messages ?? []).map((m) => ({
+    role: m.role,
+    content: (typeof m.content === "string" ? [{ type: "text", text: m.content }] : m.content).map(
+      ({ cache_control: _cache, ...block }) => block,
+    ),
+  }));
+}
+
+const note = { type: "text", text: "[Request interrupted by user]" };
+
+describe("an Esc interruption in the conversation", () => {
+  it("shows the model the interrupted prompt, the interruption, then the new prompt on its own", async () => {
+    const controller = await start({
+      turns: [
+        {
+          blocks: [text(`Counting: ${"one two three ".repeat(40)}END`)],
+          chunkSize: 4,
+          delayMs: 20,
+        },
+        { blocks: [text("after the stop")] },
+      ],
+    });
+    controller.submit("count for me");
+    await waitFor(controller, (s) => s.streamingText.includes("Counting"));
+    controller.interrupt();
+    await controller.idle();
+    expect(controller.getState().history.at(-1)).toMatchObject({ text: "Interrupted." });
+    controller.submit("go on");
+    await controller.idle();
+    // The agent keeps no half-streamed answer, so the interrupted exchange is the prompt alone.
+    expect(sentMessages(1)).toEqual([
+      {
+        role: "user",
+        content: [{ type: "text", text: "count for me" }, note, { type: "text", text: "go on" }],
+      },
+    ]);
+  });
+
+  it("puts the note after the interrupted tool's result, keeping the pairing", async () => {
+    const controller = await start(
+      {
+        turns: [
+          { blocks: [call("TestSleep", { ms: 30_000 })] },
+          { blocks: [text("after the interrupt")] },
+        ],
+      },
+      ["--permission-mode", "bypassPermissions"],
+    );
+    controller.submit("sleep");
+    await waitFor(controller, (s) => s.running.length > 0);
+    controller.interrupt();
+    await controller.idle();
+    controller.submit("go on");
+    await controller.idle();
+    const last = sentMessages(1).at(-1);
+    expect(last?.role).toBe("user");
+    expect(last?.content.map((b) => (b as { type: string }).type)).toEqual([
+      "tool_result",
+      "text",
+      "text",
+    ]);
+    expect(last?.content.slice(1)).toEqual([note, { type: "text", text: "go on" }]);
+  });
+
+  it("keeps the note in the transcript: a resumed session shows and sends it", async () => {
+    const first = await start({ turns: [{ kind: "hang" }] });
+    first.submit("wait for ever");
+    await waitFor(first, (s) => s.busy);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    first.interrupt();
+    await first.idle();
+    await first.close();
+    open.splice(open.indexOf(first), 1);
+
+    const second = await start({ turns: [{ blocks: [text("resumed")] }] }, ["-c"]);
+    expect(second.getState().history.map((i) => (i.type === "notice" ? i.text : i.type))).toEqual([
+      "user",
+      "Interrupted.",
+    ]);
+    second.submit("try again");
+    await second.idle();
+    expect(sentMessages(server.requests.length - 1)).toEqual([
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "wait for ever" },
+          note,
+          { type: "text", text: "try again" },
+        ],
+      },
+    ]);
+  });
+
+  it("leaves no note when a run ends normally", async () => {
+    const controller = await start({
+      turns: [{ blocks: [text("one")] }, { blocks: [text("two")] }],
+    });
+    controller.submit("first");
+    await controller.idle();
+    controller.submit("second");
+    await controller.idle();
+    expect(JSON.stringify(sentMessages(1))).not.toContain("interrupted");
+  });
+});
+
+describe("going back in the UI", () => {
+  /** Two turns that write notes.md (v1, then v2), then whatever `more` scripts. */
+  const twoWrites = (more: Scenario["turns"] = []): Scenario => ({
+    turns: [
+      { blocks: [call("Write", { file_path: join(root, "notes.md"), content: "v1\n" })] },
+      { blocks: [text("wrote v1")] },
+      { blocks: [call("Write", { file_path: join(root, "notes.md"), content: "v2\n" })] },
+      { blocks: [text("wrote v2")] },
+      ...more,
+    ],
+  });
+  const bypass = ["--permission-mode", "bypassPermissions"];
+  const notices = (c: Controller): string =>
+    c
+      .getState()
+      .history.filter((i) => i.type === "notice")
+      .map((i) => (i.type === "notice" ? i.text : ""))
+      .join("\n");
+
+  it("/rewind <turn> puts the files back and leaves the conversation", async () => {
+    const controller = await start(twoWrites([{ blocks: [text("still here")] }]), bypass, [
+      rewindCommand,
+    ]);
+    controller.submit("write v1");
+    await controller.idle();
+    controller.submit("write v2");
+    await controller.idle();
+    expect(await readFile(join(root, "notes.md"), "utf8")).toBe("v2\n");
+    controller.submit("/rewind 2");
+    await controller.idle();
+    await waitFor(controller, () => notices(controller).includes("Files put back"));
+    expect(await readFile(join(root, "notes.md"), "utf8")).toBe("v1\n");
+    expect(notices(controller)).toMatch(/restored +notes\.md/);
+    expect(notices(controller)).toContain("The conversation is unchanged");
+    controller.submit("and now?");
+    await controller.idle();
+    expect(JSON.stringify(sentMessages(server.requests.length - 1))).toContain("write v2");
+  });
+
+  it("/rewind <turn> conversation also cuts the conversation and the transcript", async () => {
+    const controller = await start(
+      twoWrites([{ blocks: [text("from turn one")] }, { blocks: [text("resumed")] }]),
+      bypass,
+      [rewindCommand],
+    );
+    controller.submit("write v1");
+    await controller.idle();
+    controller.submit("write v2");
+    await controller.idle();
+    controller.submit("/rewind 2 conversation");
+    await waitFor(controller, (s) =>
+      s.history.some((i) => i.type === "notice" && i.text.includes("now ends before turn 2")),
+    );
+    await controller.idle();
+    expect(await readFile(join(root, "notes.md"), "utf8")).toBe("v1\n");
+    controller.submit("what now?");
+    await controller.idle();
+    const sent = JSON.stringify(sentMessages(server.requests.length - 1));
+    expect(sent).toContain("write v1");
+    expect(sent).not.toContain("write v2");
+    expect(sent).toContain("what now?");
+    await controller.close();
+    open.splice(open.indexOf(controller), 1);
+
+    // A resumed session reads the same shortened conversation from the transcript.
+    const resumed = await start({ turns: [{ blocks: [text("resumed")] }] }, ["-c"]);
+    resumed.submit("again");
+    await resumed.idle();
+    const again = JSON.stringify(sentMessages(server.requests.length - 1));
+    expect(again).not.toContain("write v2");
+    expect(again).toContain("what now?");
+  });
+
+  it("refuses to rewind while a turn runs, and says so", async () => {
+    const controller = await start(
+      { turns: [{ blocks: [text("one")] }, { kind: "hang" }] },
+      [],
+      [rewindCommand],
+    );
+    controller.submit("first");
+    await controller.idle();
+    controller.submit("wait");
+    await waitFor(controller, (s) => s.busy);
+    controller.submit("/rewind 1");
+    await waitFor(controller, (s) =>
+      s.history.some((i) => i.type === "notice" && i.text.includes("while cairn is working")),
+    );
+    controller.interrupt();
+    await controller.idle();
+  });
+
+  it("Esc Esc lists earlier prompts newest first and goes back to one, files too when asked", async () => {
+    const controller = await start(twoWrites([{ blocks: [text("third answer")] }]), bypass);
+    controller.submit("write v1");
+    await controller.idle();
+    controller.submit("write v2");
+    await controller.idle();
+    controller.submit("third");
+    await controller.idle();
+    const prompts = (await controller.earlierPrompts?.()) ?? [];
+    expect(prompts.map((p) => [p.text, p.turn, p.files])).toEqual([
+      ["third", 3, []],
+      ["write v2", 2, ["notes.md"]],
+      ["write v1", 1, ["notes.md"]],
+    ]);
+    const [, second] = prompts;
+    expect(await controller.rewindToPrompt?.(second as EarlierPrompt, { files: true })).toBe(true);
+    expect(await readFile(join(root, "notes.md"), "utf8")).toBe("v1\n");
+    expect(notices(controller)).toContain('Went back to before "write v2"');
+    expect(notices(controller)).toContain("notes.md restored");
+    // The list now ends before the chosen prompt.
+    expect((await controller.earlierPrompts?.())?.map((p) => p.text)).toEqual(["write v1"]);
+  });
+
+  it("Esc Esc going back to the conversation only leaves the files", async () => {
+    const controller = await start(twoWrites([{ blocks: [text("next")] }]), bypass);
+    controller.submit("write v1");
+    await controller.idle();
+    controller.submit("write v2");
+    await controller.idle();
+    const [latest] = (await controller.earlierPrompts?.()) ?? [];
+    expect(await controller.rewindToPrompt?.(latest as EarlierPrompt, { files: false })).toBe(true);
+    expect(await readFile(join(root, "notes.md"), "utf8")).toBe("v2\n");
+    expect(notices(controller)).toContain("Files were left as they are (1 changed since");
+    controller.submit("write v2 differently");
+    await controller.idle();
+    const sent = JSON.stringify(sentMessages(server.requests.length - 1));
+    expect(sent).not.toContain('"write v2"');
+    expect(sent).toContain("write v2 differently");
+  });
+
+  it("Esc Esc offers nothing while a turn runs or before the first prompt", async () => {
+    const controller = await start({ turns: [{ kind: "hang" }] });
+    expect(await controller.earlierPrompts?.()).toEqual([]);
+    expect(notices(controller)).toContain("No earlier message");
+    controller.submit("wait");
+    await waitFor(controller, (s) => s.busy);
+    expect(await controller.earlierPrompts?.()).toEqual([]);
+    expect(notices(controller)).toContain("once cairn is idle");
+    controller.interrupt();
+    await controller.idle();
   });
 });
 

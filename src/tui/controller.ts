@@ -3,7 +3,7 @@
 // questions through the screen, switches the permission mode, and offers slash commands what
 // they may do (CommandContext). It renders nothing: the screen reads its store.
 
-import { join } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import type { Conversation, PermissionAnswer, PermissionRequest } from "../agent/index.ts";
 import { CairnError, errorMessage } from "../core/errors.ts";
 import type { AgentEvent } from "../core/events.ts";
@@ -11,7 +11,7 @@ import { userText } from "../core/messages.ts";
 import { addUsage, emptyUsage, type Usage } from "../core/usage.ts";
 import { parseRule, type PermissionMode, type Rule } from "../permissions/index.ts";
 import { costUsd, type Env } from "../providers/index.ts";
-import { workspaceKey } from "../sessions/index.ts";
+import { loadTranscript, promptsOf, workspaceKey } from "../sessions/index.ts";
 import type { CliArgs } from "../cli/args.ts";
 import { describeFailure } from "../cli/describe-failure.ts";
 import { openPersistence, type Persistence } from "../cli/persistence.ts";
@@ -24,13 +24,18 @@ import {
   type OpenedSession,
 } from "../cli/session-setup.ts";
 import type { Session } from "../cli/setup.ts";
+import { subagentSpend } from "../extensions/agents/index.ts";
+import { customSlashCommands, shadowedText } from "./commands/custom.ts";
 import { runEditor } from "./editor.ts";
 import { pendingPermission } from "./permission-request.ts";
 import { saveProjectRule } from "./project-rule.ts";
+import { appendInterruptionNote, interruptionNote } from "./interruption.ts";
 import { historyFromMessages } from "./resumed-history.ts";
+import { mcpReport, withMcpMentions } from "../cli/mcp-frontend.ts";
 import { sessionInfo } from "./session-info.ts";
 import type {
   CommandContext,
+  EarlierPrompt,
   PendingPermission,
   PermissionChoice,
   SlashCommand,
@@ -51,6 +56,17 @@ export interface UiController {
   answerPermission(choice: PermissionChoice): void;
   /** Shift+Tab: default → acceptEdits → plan → default (bypassPermissions if started with it). */
   cycleMode(): void;
+  /**
+   * Esc Esc on an empty prompt: the session's earlier prompts, newest first; empty (with a notice
+   * saying why) while busy or when there are none. Absent (test fakes): Esc Esc does nothing.
+   */
+  earlierPrompts?(): Promise<EarlierPrompt[]>;
+  /**
+   * Goes back to just before `prompt`: the conversation (and transcript) is cut there, and with
+   * `files` the files cairn changed since are put back. Says what it did in a notice; false when
+   * it could not (busy, a failure), so the prompt's text is not put in the editor.
+   */
+  rewindToPrompt?(prompt: EarlierPrompt, options: { files: boolean }): Promise<boolean>;
   /** The app hands over what only Ink can do; returns a function that takes it back. */
   attachTerminal(terminal: TerminalHooks): () => void;
   readonly commands: readonly SlashCommand[];
@@ -93,6 +109,12 @@ export interface ControllerOptions {
   now?: () => number;
   /** How long streamed text may wait before the screen hears of it (tests use 0). */
   frameMs?: number;
+}
+
+/** What a custom command's prompt runs with (PromptExpansion): extra allow rules, another model. */
+interface PromptRunOptions {
+  allow: readonly Rule[];
+  model?: string;
 }
 
 /** Resumed conversations show at most this many items; the transcript keeps everything. */
@@ -159,6 +181,10 @@ export async function createController(options: ControllerOptions): Promise<Cont
         },
       };
       signal.addEventListener("abort", onAbort, { once: true });
+      session().hooks?.notification?.(
+        `cairn needs your permission to use ${request.toolName}`,
+        "permission_prompt",
+      );
       asks.push(ask);
       if (asks.length === 1) showFirstAsk();
     });
@@ -168,6 +194,15 @@ export async function createController(options: ControllerOptions): Promise<Cont
     warn,
     askPermission,
     label: "interactive",
+    onHookMessage: (message) => {
+      if (ready) notice(message.text, message.level);
+      else early.push(message.text);
+    },
+    // Read when a hook runs, by which time `live` is set; /clear and /resume move it.
+    hookSession: () => ({
+      sessionId: live.opened.persistence.sessionId,
+      transcriptPath: live.opened.persistence.transcriptPath,
+    }),
   });
   let live: Live = {
     opened,
@@ -196,6 +231,15 @@ export async function createController(options: ControllerOptions): Promise<Cont
   if (resumed.length > 0) dispatch({ type: "clear", history: resumed });
   for (const line of [...early, ...session().warnings]) notice(line, "warning");
   if (session().sandboxWarning !== undefined) notice(session().sandboxWarning ?? "", "warning");
+  // MCP servers connect in the background: their tools join the next request once ready.
+  const mcp = session().mcp;
+  if (mcp) {
+    mcp.ready().then(
+      () => mcpReport(mcp).forEach((line) => notice(line, "warning")),
+      (error: unknown) => notice(`MCP: ${errorMessage(error)}`, "warning"),
+    );
+  }
+  await session().hooks?.sessionStart(opened.persistence.resumed ? "resume" : "startup");
 
   let terminal: TerminalHooks | undefined;
   let run: { abort: AbortController; done: Promise<void> } | undefined;
@@ -225,6 +269,13 @@ export async function createController(options: ControllerOptions): Promise<Cont
       live.usage = addUsage(live.usage, spent);
       live.costUsd += costUsd(session().resolved.info.pricing, spent);
     }
+    // A subagent's calls, priced for its own model, arrive with its Task call's end.
+    const child = event.type === "tool_end" ? subagentSpend(event.display) : undefined;
+    if (child) {
+      live.usage = addUsage(live.usage, child.usage);
+      live.costUsd += child.costUsd;
+      dispatch({ type: "status", status: { costUsd: live.costUsd } });
+    }
     dispatch({ type: "agent", event, now: now() });
     if (spent) dispatch({ type: "status", status: { costUsd: live.costUsd } });
     if (event.type === "tool_end") {
@@ -238,7 +289,7 @@ export async function createController(options: ControllerOptions): Promise<Cont
     live.described = true;
   };
 
-  const startRun = async (text: string): Promise<void> => {
+  const startRun = async (text: string, forRun?: PromptRunOptions): Promise<void> => {
     const abort = new AbortController();
     let finished!: () => void;
     run = { abort, done: new Promise((resolve) => (finished = resolve)) };
@@ -246,12 +297,19 @@ export async function createController(options: ControllerOptions): Promise<Cont
     const started = performance.now();
     try {
       await ensureDescribed();
-      const prompt = userText(text);
+      const prompt = await withMcpMentions(session(), userText(text), abort.signal, (line) =>
+        notice(line, "warning"),
+      );
       await live.opened.persistence.beginRun(prompt);
-      const result = await session().agent.run(live.conversation, prompt, {
-        signal: abort.signal,
-        emit,
-      });
+      // A custom command's model and allowed-tools hold for its run only.
+      const agent = forRun?.model !== undefined ? await agentOn(forRun.model) : session().agent;
+      const release = session().prompts.grant(forRun?.allow ?? []);
+      const result = await agent
+        .run(live.conversation, prompt, { signal: abort.signal, emit })
+        .finally(release);
+      if (result.outcome === "aborted" && abort.signal.reason === interruptReason) {
+        noteInterruption();
+      }
       await live.opened.persistence.endRun(result, performance.now() - started);
       live.opened.debug.log("run ended", {
         outcome: result.outcome,
@@ -295,6 +353,39 @@ export async function createController(options: ControllerOptions): Promise<Cont
       if (next !== undefined) void startRun(next);
       else settleIdle();
     }
+  };
+
+  /** After Esc stopped a run the conversation says so, in the transcript too (a resume reads the same). */
+  const noteInterruption = (): void => {
+    const note = appendInterruptionNote(live.conversation.messages);
+    live.opened.persistence.record({ type: "user", message: note, origin: "prompt" });
+  };
+
+  /**
+   * Cuts the conversation back to its state just before transcript line `toEntry`, as
+   * `cairn rewind --conversation` does: a `rewind` entry, then the conversation read back from
+   * the transcript (which also undoes compactions and merged prompts since then).
+   */
+  const rewindConversation = async (toEntry: number): Promise<void> => {
+    const persistence = live.opened.persistence;
+    await persistence.recordRewind(toEntry);
+    const path = persistence.transcriptPath;
+    if (path === undefined) throw new CairnError("not_recorded", "this session is not recorded");
+    const loaded = await loadTranscript(path);
+    // In place: the persistence keeps the same array to count messages at each turn.
+    live.conversation.messages.splice(0, live.conversation.messages.length, ...loaded.messages);
+    dispatch({ type: "status", status: statusOf() });
+  };
+
+  const checkpointStore = async () => {
+    const store = live.opened.persistence.checkpointStore();
+    if (!store) {
+      throw new CairnError(
+        "not_recorded",
+        "this session keeps no checkpoints (session persistence is off), so files cannot be put back",
+      );
+    }
+    return store;
   };
 
   const ensureIdle = (what: string): void => {
@@ -368,12 +459,46 @@ export async function createController(options: ControllerOptions): Promise<Cont
     dispatch({ type: "status", status: { mode } });
   };
 
+  /** A command's model, for one run; the session's own model when it cannot be reached. */
+  const agentOn = async (model: string): Promise<Session["agent"]> => {
+    try {
+      return (await session().withAgent({ model })).agent;
+    } catch (error) {
+      notice(
+        `Model ${model} cannot be used (${errorMessage(error)}); using ${session().resolved.model}.`,
+        "warning",
+      );
+      return session().agent;
+    }
+  };
+
+  // Custom commands and skills follow the built-ins; the list is rebuilt only when the names change
+  // (an MCP server's prompts arrive later), and a clash with a built-in is told once.
+  let custom: { key: string; commands: readonly SlashCommand[] } | undefined;
+  const warnedShadows = new Set<string>();
+  const allCommands = (): readonly SlashCommand[] => {
+    const prompts = session().prompts.registry.list();
+    const key = prompts.map((p) => p.name).join("\n");
+    if (custom?.key !== key) {
+      const built = customSlashCommands(options.commands, prompts);
+      const fresh = built.shadowed.filter((s) => !warnedShadows.has(s.name));
+      for (const s of fresh) warnedShadows.add(s.name);
+      if (fresh.length > 0) notice(shadowedText(fresh), "warning");
+      custom = { key, commands: [...options.commands, ...built.commands] };
+    }
+    return custom.commands;
+  };
+  // Built now, so a clash is told at start and never from inside a render.
+  allCommands();
+
   const context: CommandContext = {
     notice,
     async clearConversation() {
       ensureIdle("clear the conversation");
       const fresh = await openFreshPersistence(args, cwd, live.opened.home, warn);
+      await session().hooks?.sessionEnd("clear");
       await switchTo(fresh, "Started a new conversation");
+      await session().hooks?.sessionStart("clear");
     },
     async compact(instructions) {
       ensureIdle("compact");
@@ -386,6 +511,8 @@ export async function createController(options: ControllerOptions): Promise<Cont
         });
         switch (result.outcome) {
           case "compacted":
+            // Its context joins the next prompt, as after a start.
+            await session().hooks?.sessionStart("compact", signal);
             return;
           case "nothing_to_compact":
             notice(`Nothing to compact: ${result.reason ?? "the conversation is already short"}.`);
@@ -449,6 +576,17 @@ export async function createController(options: ControllerOptions): Promise<Cont
         { cairnHome: live.opened.home, root: cwd, warn },
       );
       await switchTo(persistence, "Resumed");
+      await session().hooks?.sessionStart("resume");
+    },
+    async rewind(turn, options) {
+      ensureIdle("rewind");
+      const store = await checkpointStore();
+      const plan = await store.planRestore(turn);
+      const report = await store.restore(plan);
+      const toEntry = plan.messageId === undefined ? NaN : Number(plan.messageId);
+      const conversationRewound = options.conversation && Number.isInteger(toEntry);
+      if (conversationRewound) await rewindConversation(toEntry);
+      return { plan, report, conversationRewound };
     },
     async reloadMemory() {
       ensureIdle("reload memory files");
@@ -458,7 +596,18 @@ export async function createController(options: ControllerOptions): Promise<Cont
       dispatch({ type: "status", status: statusOf() });
     },
     get commands() {
-      return options.commands;
+      return allCommands();
+    },
+    async runPromptCommand(command, commandArgs) {
+      ensureIdle(`run /${command.name}`);
+      const expansion = await withActivity(`Preparing /${command.name}`, (signal) =>
+        session().expandPrompt(command, commandArgs, signal),
+      );
+      for (const note of expansion.notes) notice(`/${command.name}: ${note}`, "warning");
+      await startRun(expansion.text, {
+        allow: expansion.allow,
+        ...(expansion.model !== undefined ? { model: expansion.model } : {}),
+      });
     },
   };
 
@@ -466,7 +615,7 @@ export async function createController(options: ControllerOptions): Promise<Cont
     let handled: boolean;
     if (options.isCommand(text)) dispatch({ type: "command", text });
     try {
-      handled = await options.runCommand(text, options.commands, context);
+      handled = await options.runCommand(text, allCommands(), context);
     } catch (error) {
       notice(`/${text.slice(1).split(/\s/)[0] ?? ""} failed: ${errorMessage(error)}`, "error");
       live.opened.debug.log("command failed", {
@@ -504,8 +653,8 @@ export async function createController(options: ControllerOptions): Promise<Cont
         dispatch({ type: "queued", prompts: [] });
       }
       if (run || activity) dispatch({ type: "interrupt_requested" });
-      run?.abort.abort("interrupted");
-      activity?.abort("interrupted");
+      run?.abort.abort(interruptReason);
+      activity?.abort(interruptReason);
     },
     answerPermission(choice) {
       const ask = asks.shift();
@@ -558,13 +707,59 @@ export async function createController(options: ControllerOptions): Promise<Cont
     cycleMode() {
       setMode(nextMode(session().policy.mode, startMode));
     },
+    async earlierPrompts() {
+      if (busy()) {
+        notice("Esc Esc goes back to an earlier message once cairn is idle.", "warning");
+        return [];
+      }
+      const prompts = await listEarlierPrompts(live.opened.persistence, cwd).catch(
+        (error: unknown) => {
+          notice(`Could not list the earlier messages: ${errorMessage(error)}`, "error");
+          return [];
+        },
+      );
+      if (prompts.length > 0) return prompts;
+      notice(
+        live.opened.persistence.transcriptPath === undefined &&
+          live.conversation.messages.length > 0
+          ? "This session is not recorded (--no-session-persistence), so there is no earlier message to go back to."
+          : "No earlier message in this conversation to go back to.",
+      );
+      return prompts;
+    },
+    async rewindToPrompt(prompt, options) {
+      try {
+        ensureIdle("go back to an earlier message");
+        let restored: string | undefined;
+        if (options.files && prompt.turn !== undefined) {
+          const store = await checkpointStore();
+          const report = await store.restore(await store.planRestore(prompt.turn));
+          restored = describeRestore(report.results, cwd);
+        }
+        await rewindConversation(prompt.entry);
+        const files =
+          restored ??
+          (prompt.files.length === 0
+            ? "No file was changed by cairn since then."
+            : `Files were left as they are (${prompt.files.length} changed since; /rewind ${prompt.turn ?? ""} puts them back).`);
+        notice(
+          `Went back to before ${JSON.stringify(oneLine(prompt.text))}: the conversation now ends there, and the message is in the prompt to edit. ${files}`,
+        );
+        return true;
+      } catch (error) {
+        notice(`Could not go back: ${errorMessage(error)}`, "error");
+        return false;
+      }
+    },
     attachTerminal(next) {
       terminal = next;
       return () => {
         if (terminal === next) terminal = undefined;
       };
     },
-    commands: options.commands,
+    get commands() {
+      return allCommands();
+    },
     cwd,
     historyFile: join(opened.home, "history", `${workspaceKey(cwd)}.jsonl`),
     context,
@@ -574,13 +769,69 @@ export async function createController(options: ControllerOptions): Promise<Cont
       activity?.abort("exit");
       await run?.done;
       await ruleWrites;
-      await closeSession(live.opened);
+      try {
+        await session().hooks?.sessionEnd("prompt_input_exit");
+      } finally {
+        await closeSession(live.opened);
+      }
     },
     idle() {
       if (!busy() && queue.length === 0) return Promise.resolve();
       return new Promise((resolve) => idleWaiters.push(resolve));
     },
   };
+}
+
+/** Why a run was stopped by Esc (an exit aborts with another reason and leaves no note). */
+const interruptReason = "interrupted";
+
+/**
+ * The prompts of the conversation as it stands (from the transcript: rewound and compacted-away
+ * ones are not offered), newest first, each with its checkpoint turn and the files changed since.
+ */
+async function listEarlierPrompts(
+  persistence: Persistence,
+  root: string,
+): Promise<EarlierPrompt[]> {
+  const path = persistence.transcriptPath;
+  if (path === undefined) return [];
+  const loaded = await loadTranscript(path);
+  const store = persistence.checkpointStore();
+  const turns = store ? await (await store).list() : [];
+  const prompts = promptsOf(loaded.entries).filter(
+    (p) => p.text.trim() !== "" && p.text !== interruptionNote,
+  );
+  return prompts.reverse().map((prompt) => {
+    const turn = turns.find((t) => t.messageId === String(prompt.entry));
+    const changed = turn ? turns.filter((t) => t.index >= turn.index).flatMap((t) => t.files) : [];
+    const files = [...new Set(changed.map((file) => shortPath(file, root)))];
+    return {
+      entry: prompt.entry,
+      text: prompt.text,
+      at: prompt.at,
+      ...(turn ? { turn: turn.index } : {}),
+      files,
+    };
+  });
+}
+
+/** A path inside the workspace relative to it; others as they are. */
+function shortPath(path: string, root: string): string {
+  const inside = relative(root, path);
+  return inside !== "" && !inside.startsWith("..") && !isAbsolute(inside) ? inside : path;
+}
+
+/** One line on what a restore did, naming the files. */
+function describeRestore(
+  results: ReadonlyArray<{ path: string; outcome: string; detail?: string }>,
+  root: string,
+): string {
+  if (results.length === 0) return "No file was changed by cairn since then.";
+  const named = results.map(
+    (r) =>
+      `${shortPath(r.path, root)} ${r.outcome.replace("_", " ")}${r.detail !== undefined ? ` (${r.detail})` : ""}`,
+  );
+  return `Files put back: ${named.join(", ")}.`;
 }
 
 const placeholderStatus: StatusLine = {

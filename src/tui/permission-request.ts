@@ -78,6 +78,8 @@ function describeTarget(request: PermissionRequest, root: string): string {
       return access.paths.map((p) => displayPath(resolve(root, p), root)).join(", ");
     case "network":
       return access.url;
+    case "mcp":
+      return `${access.server}: ${access.tool}`;
     case "none":
       return toolTarget(request.toolName, request.input, root);
     default: {
@@ -105,6 +107,7 @@ export function suggestRule(
       return host !== undefined ? `${toolName}(domain:${host})` : toolName;
     }
     case "none":
+    case "mcp":
       return toolName;
     default: {
       const never: never = access;

@@ -12,11 +12,16 @@ export async function repositoryConfiguration(root: string): Promise<string[]> {
     ".claude/settings.json",
     ".claude/settings.local.json",
     ".mcp.json",
+    // Folders (ending in "/"): custom commands and skills, whose `!` lines run commands.
+    ".claude/commands/",
+    ".cairn/commands/",
+    ".claude/skills/",
+    ".cairn/skills/",
   ];
   const present = await Promise.all(
     candidates.map(async (file) =>
       (await stat(join(root, file)).then(
-        (s) => s.isFile(),
+        (s) => (file.endsWith("/") ? s.isDirectory() : s.isFile()),
         () => false,
       ))
         ? file

@@ -3,6 +3,7 @@
 // lines show only name, target and outcome.
 
 import type { Message, ToolResultBlock } from "../core/messages.ts";
+import { interruptionNote } from "./interruption.ts";
 import { toolTarget } from "./tool-target.ts";
 import type { HistoryItem } from "./types.ts";
 
@@ -21,13 +22,25 @@ export function historyFromMessages(
   const id = (): string => `r${items.length}`;
   for (const message of messages) {
     if (message.role === "user") {
-      // Text beside tool results is cairn's own (nested memory files), not something typed.
-      if (message.content.some((b) => b.type === "tool_result")) continue;
-      const text = message.content
-        .map((b) => (b.type === "text" ? b.text : b.type === "image" ? "[image]" : ""))
-        .filter((t) => t !== "")
-        .join("\n");
-      if (text !== "") items.push({ type: "user", id: id(), text });
+      // Text beside tool results is cairn's own (nested memory files), not something typed; what
+      // follows an interruption note was typed (the next prompt, merged into that message).
+      let typedFollows = !message.content.some((b) => b.type === "tool_result");
+      let typed: string[] = [];
+      const flush = (): void => {
+        const text = typed.filter((t) => t !== "").join("\n");
+        if (text !== "") items.push({ type: "user", id: id(), text });
+        typed = [];
+      };
+      for (const b of message.content) {
+        if (b.type === "text" && b.text === interruptionNote) {
+          flush();
+          items.push(interruptedItem(id()));
+          typedFollows = true;
+        } else if (typedFollows && b.type !== "tool_result") {
+          typed.push(b.type === "text" ? b.text : "[image]");
+        }
+      }
+      flush();
       continue;
     }
     for (const block of message.content) {
@@ -47,4 +60,8 @@ export function historyFromMessages(
     }
   }
   return items;
+}
+
+function interruptedItem(id: string): HistoryItem {
+  return { type: "notice", id, text: "Interrupted.", level: "info" };
 }

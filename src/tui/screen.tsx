@@ -7,6 +7,7 @@ import type { SessionSummary } from "../sessions/index.ts";
 import type { Env } from "../providers/index.ts";
 import { App } from "./app.tsx";
 import type { UiController } from "./controller.ts";
+import { enableModifiedKeys, kittyKeyboardOption, translateInput } from "./keyboard-modes.ts";
 import { createRenderSettings } from "./render/index.ts";
 import { TrustPrompt } from "./trust-prompt.tsx";
 import { SessionPicker } from "./session-picker.tsx";
@@ -43,15 +44,20 @@ export function mountApp(
   io: ScreenIo,
   onExternalInterrupt: (handler: () => void) => () => void,
 ): MountedScreen {
+  // Shift+Enter told apart from Enter where the terminal can (keyboard-modes.ts).
+  const untranslate = translateInput(io.stdin);
   const instance = render(
     <App
       controller={controller}
       settings={createRenderSettings(io.env)}
       onExternalInterrupt={onExternalInterrupt}
     />,
-    renderOptions(io),
+    { ...renderOptions(io), kittyKeyboard: kittyKeyboardOption },
   );
-  return { unmount: () => instance.unmount(), waitUntilExit: () => instance.waitUntilExit() };
+  if (io.stdin.isTTY) enableModifiedKeys(io.stdout);
+  const exited = instance.waitUntilExit();
+  exited.then(untranslate, untranslate);
+  return { unmount: () => instance.unmount(), waitUntilExit: () => exited };
 }
 
 /** The session the user picks, or undefined (Esc) for a new one. */

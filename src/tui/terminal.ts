@@ -3,6 +3,7 @@
 // where Ink cannot run (an uncaught exception, process.exit from elsewhere).
 
 import { writeSync } from "node:fs";
+import { modifiedKeysOff } from "./keyboard-modes.ts";
 
 interface Input {
   isTTY?: boolean;
@@ -17,9 +18,11 @@ interface Output {
 
 /**
  * End a synchronized update (so the screen is not left frozen), leave bracketed paste, show the
- * cursor, reset colours; all harmless when already so.
+ * cursor, reset colours, put modifyOtherKeys back to the terminal's own setting and pop the kitty
+ * keyboard flags Ink may have pushed (Ink pops them when it unmounts; a pop with nothing pushed
+ * leaves the flags reset); all harmless when already so.
  */
-export const restoreSequence = "\u001B[?2026l\u001B[?2004l\u001B[?25h\u001B[0m";
+export const restoreSequence = `\u001B[?2026l\u001B[?2004l\u001B[?25h\u001B[0m${modifiedKeysOff}\u001B[<u`;
 
 /** Raw mode off and the modes above reset. Synchronous: it also runs in an 'exit' handler. */
 export function restoreTerminal(stdin: Input, stdout: Output): void {

@@ -16,6 +16,10 @@ export function toolTarget(name: string, input: unknown, root?: string): string 
   const path = (value: string): string => shortPath(value, root);
 
   if (name === "apply_patch") return shorten(patchTarget(text("input") ?? ""));
+  if (name === "Task" || name === "Agent") {
+    const description = text("description") ?? "";
+    return shorten(`${text("subagent_type") ?? "general-purpose"}: ${description}`);
+  }
   if (name === "TodoWrite") {
     const todos = fields.todos;
     return Array.isArray(todos) ? `${todos.length} ${todos.length === 1 ? "item" : "items"}` : "";

@@ -3,6 +3,7 @@
 // Rendering, key handling and the agent's session live in their own files.
 
 import type { RestorePlan, RestoreReport } from "../checkpoints/index.ts";
+import type { PromptCommand } from "../extensions/index.ts";
 import type { PermissionMode } from "../permissions/index.ts";
 
 /** One finished entry of the conversation, printed to the terminal's scrollback once. */
@@ -49,6 +50,8 @@ export interface RunningTool {
   name: string;
   target: string;
   startedAt: number;
+  /** For a Task call: its target before the count was added, and the child's tool calls so far. */
+  subagent?: { target: string; toolCalls: number };
 }
 
 /** A question the agent is waiting on; the UI answers it. */
@@ -144,8 +147,27 @@ export interface CommandContext {
   reloadMemory?(): Promise<void>;
   /** Every command the prompt accepts (built-in and custom), for /help. Absent: the built-ins. */
   readonly commands?: readonly SlashCommand[];
+  /**
+   * Runs a custom command or skill (src/extensions): expands it now (its allowed `!` commands
+   * run), then sends the expansion as the user's prompt, with the command's allowed-tools granted
+   * and its model used for that run only. Absent: custom commands say to use print mode.
+   */
+  runPromptCommand?(command: PromptCommand, args: string): Promise<void>;
   /** The clock, for ages in /resume; tests pass a fixed one. Absent: the system clock. */
   now?(): Date;
+}
+
+/** An earlier prompt of the session, offered by Esc Esc to go back to and edit. */
+export interface EarlierPrompt {
+  /** The prompt's line in the transcript: the conversation goes back to just before it. */
+  entry: number;
+  text: string;
+  /** When it was sent (ISO 8601). */
+  at: string;
+  /** Its checkpoint turn, when files were being saved then. */
+  turn?: number;
+  /** Files cairn's tools changed from that turn on (what going back could put back). */
+  files: readonly string[];
 }
 
 export interface RewindOutcome {
@@ -209,5 +231,7 @@ export interface SlashCommand {
   argumentHint?: string;
   /** Other names that run the same command (`/quit` for `/exit`); not listed in completion. */
   aliases?: readonly string[];
+  /** A custom command or skill (listed after the built-ins). */
+  custom?: boolean;
   run(args: string, context: CommandContext): Promise<void> | void;
 }

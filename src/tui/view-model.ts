@@ -227,11 +227,37 @@ function onAgentEvent(state: UiState, event: AgentEvent, now: number): UiState {
         "info",
       );
     }
+    case "subagent":
+      return onSubagentEvent(state, event);
     default: {
       const never: never = event;
       return never;
     }
   }
+}
+
+/**
+ * A subagent's work shows only as a count on its Task call's line ("explore: find the parser ·
+ * 3 tool calls, last Grep"); its text and tool lines stay off the screen, like its context.
+ */
+function onSubagentEvent(
+  state: UiState,
+  event: Extract<AgentEvent, { type: "subagent" }>,
+): UiState {
+  const inner = event.event;
+  if (inner.type !== "tool_start") return state;
+  const running = state.running.map((tool): RunningTool => {
+    if (tool.id !== event.parentToolUseId) return tool;
+    const base = tool.subagent?.target ?? tool.target;
+    const toolCalls = (tool.subagent?.toolCalls ?? 0) + 1;
+    const calls = `${toolCalls} tool ${toolCalls === 1 ? "call" : "calls"}, last ${inner.name}`;
+    return {
+      ...tool,
+      target: base === "" ? calls : `${base} · ${calls}`,
+      subagent: { target: base, toolCalls },
+    };
+  });
+  return { ...state, running };
 }
 
 function onStream(state: UiState, event: Extract<AgentEvent, { type: "stream" }>["event"]) {

@@ -3,7 +3,7 @@
 // on disk. Skipped where tmux is missing (`.ci/run` installs it).
 
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Scenario } from "../fake-llm/index.ts";
@@ -139,6 +139,10 @@ describe.skipIf(!hasTmux)("interactive UI in a terminal", () => {
     await tui.press("Enter");
     await tui.waitFor("Picked up again after the stop.");
     expect(await tui.screen()).not.toContain("LAST-WORD");
+    // The model hears of the interruption, and gets the new prompt as a block of its own.
+    expect(sentMessages(6)).toMatch(
+      /"count for me"\},\{"type":"text","text":"\[Request interrupted by user\]"\},\{"type":"text","text":"go on"/,
+    );
 
     // Ctrl+C twice leaves: the conversation stays on screen, the prompt and footer go, the tty
     // is as it was.
@@ -166,6 +170,73 @@ describe.skipIf(!hasTmux)("interactive UI in a terminal", () => {
     expect(await resumed.waitForExit()).toEqual({ code: 0, ttyRestored: true });
     await expectCleanExit(resumed, "Resumed with the earlier context.");
     expect(world.llm.violations).toEqual([]);
+  });
+
+  it("goes back: /rewind restores a file, Esc Esc edits an earlier message, Shift+Enter breaks a line", async () => {
+    const notes = join(world.cwd, "rewound.md");
+    await writeFile(notes, "original\n");
+    const write = (content: string) => ({
+      blocks: [{ type: "tool_use" as const, name: "Write", input: { file_path: notes, content } }],
+    });
+    world.llm.setScenario({
+      turns: [
+        // An existing file is read before it is written (Write refuses otherwise).
+        {
+          blocks: [{ type: "tool_use", name: "Read", input: { file_path: notes } }],
+        },
+        write("one\n"),
+        { blocks: [{ type: "text", text: "Wrote one." }] },
+        write("two\n"),
+        { blocks: [{ type: "text", text: "Wrote two." }] },
+        { blocks: [{ type: "text", text: "Answered the edited message." }] },
+      ],
+    });
+    const first = world.llm.requests.length;
+    const tui = await world.launch(["--permission-mode", "acceptEdits"]);
+    await tui.waitFor(prompt);
+    await tui.type("first note");
+    await tui.press("Enter");
+    await tui.waitFor("Wrote one.");
+    await tui.type("second note");
+    await tui.press("Enter");
+    await tui.waitFor("Wrote two.");
+    expect(await readFile(notes, "utf8")).toBe("two\n");
+
+    // /rewind 1 puts the file back as it was before the first turn; the conversation stays.
+    await tui.type("/rewind 1");
+    await tui.press("Enter");
+    await tui.waitFor("The conversation is unchanged");
+    expect(await readFile(notes, "utf8")).toBe("original\n");
+
+    // Esc Esc on the empty prompt: the earlier messages, newest first.
+    await tui.waitFor(prompt);
+    await tui.press("Escape", "Escape");
+    const picker = await tui.waitFor("Go back to an earlier message");
+    const list = picker.slice(picker.indexOf("Go back to an earlier message"));
+    expect(list.indexOf("second note")).toBeLessThan(list.indexOf("first note"));
+    expect(list).toContain("1 file changed since");
+    await tui.press("Enter");
+    // The file changed since that message: cairn asks whether to put it back too.
+    expect(await tui.waitFor("Conversation only")).toContain("changed 1 file since: rewound.md");
+    await tui.press("2");
+    await tui.waitFor('Went back to before "second note"');
+    await tui.waitFor(/│› second note\s*│/); // in the prompt box, not the history above
+
+    // Edited in place, with Shift+Enter starting a second line, and sent again.
+    await tui.press("End");
+    await tui.type(" again");
+    await tui.press("S-Enter");
+    await tui.type("line two");
+    const edited = await tui.waitFor("line two");
+    expect(lineWith(edited, "second note again")).not.toContain("line two");
+    await tui.press("Enter");
+    await tui.waitFor("Answered the edited message.");
+    const sent = sentMessages(world.llm.requests.length - 1);
+    expect(world.llm.requests.length - first).toBe(6);
+    expect(sent).toContain('"text":"second note again\\nline two"');
+    expect(sent).toContain("Wrote one.");
+    expect(sent).not.toContain("Wrote two.");
+    await tui.kill();
   });
 
   it("writes an answer longer than the screen to the scrollback whole, once, in order", async () => {

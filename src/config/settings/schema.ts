@@ -159,7 +159,6 @@ export const knownUnusedKeys = [
   "fallbackModel",
   "effortLevel",
   "alwaysThinkingEnabled",
-  "disableAllHooks",
   "allowManagedHooksOnly",
   "allowManagedPermissionRulesOnly",
   "autoCompactWindow",
@@ -190,6 +189,8 @@ export const settingsSchema = z.strictObject({
   permissions: z.optional(permissionsSchema),
   env: z.optional(z.record(z.string(), z.string())),
   hooks: z.optional(hooksSchema),
+  /** No hook runs at all (src/hooks is not even loaded). */
+  disableAllHooks: z.optional(z.boolean()),
   sandbox: z.optional(sandboxSchema),
   apiKeyHelper: z.optional(z.string().check(z.minLength(1, "expected a command to run"))),
   cleanupPeriodDays: z.optional(

@@ -9,6 +9,8 @@ export interface CommandInfo {
   name: string;
   description: string;
   argumentHint?: string;
+  /** A custom command or skill: listed after the built-ins. */
+  custom?: boolean;
 }
 
 /** The token being completed: text[start, end) is replaced on accept. */
@@ -51,12 +53,19 @@ export function fileItems(query: string, paths: readonly string[]): CompletionIt
   }));
 }
 
-/** Commands whose name starts with `query` (alphabetical), then those matching it fuzzily. */
+/**
+ * Commands whose name starts with `query` (built-ins, then custom commands, each alphabetical),
+ * then those matching it fuzzily.
+ */
 export function commandItems(query: string, commands: readonly CommandInfo[]): CompletionItem[] {
   const q = query.toLowerCase();
   const prefixed = commands
     .filter((command) => command.name.toLowerCase().startsWith(q))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    .sort(
+      (a, b) =>
+        Number(a.custom === true) - Number(b.custom === true) ||
+        (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+    );
   const others = commands.filter(
     (command) =>
       !command.name.toLowerCase().startsWith(q) && fuzzyPathScore(q, command.name) !== undefined,

@@ -11,6 +11,12 @@ describe("keymap", () => {
     expect(actionForKey("\n", {})).toEqual(edit("newline"));
   });
 
+  it("maps xterm's modifyOtherKeys Enter (CSI 27;mods;13~, ESC removed by Ink) to a line break", () => {
+    expect(actionForKey("[27;2;13~", {})).toEqual(edit("newline"));
+    expect(actionForKey("[27;5;13~", {})).toEqual(edit("newline"));
+    expect(actionForKey("[27;2;9~", {})).toEqual({ type: "text", text: "[27;2;9~" });
+  });
+
   it("maps plain input to text, and ignores empty input", () => {
     expect(actionForKey("a", {})).toEqual({ type: "text", text: "a" });
     expect(actionForKey("A", { shift: true })).toEqual({ type: "text", text: "A" });

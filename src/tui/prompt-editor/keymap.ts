@@ -44,6 +44,8 @@ export type KeyInfo = Partial<
 
 const edit = (command: EditCommand): KeyAction => ({ type: "edit", command });
 
+const modifiedEnter = /^\[27;\d+;13~$/;
+
 /** The action for one key press, or undefined for keys the prompt leaves alone. */
 export function actionForKey(input: string, key: KeyInfo): KeyAction | undefined {
   if (key.eventType === "release") return undefined;
@@ -54,6 +56,9 @@ export function actionForKey(input: string, key: KeyInfo): KeyAction | undefined
   }
   // LF is Ctrl+J, and what terminals configured for "Shift+Enter sends \n" send.
   if (input === "\n") return edit({ type: "newline" });
+  // xterm's modifyOtherKeys reports a modified Enter as CSI 27;<mods>;13~, which Ink does not
+  // decode (it reaches us without its ESC): Shift+Enter, Ctrl+Enter and the like.
+  if (modifiedEnter.test(input)) return edit({ type: "newline" });
   if (key.escape) return { type: "escape", twice: key.meta === true };
   if (key.tab) return key.shift ? undefined : { type: "tab" };
   if (key.upArrow) return { type: "up" };

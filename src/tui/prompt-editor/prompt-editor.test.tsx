@@ -116,6 +116,13 @@ describe("PromptEditor", () => {
     ui.unmount();
   });
 
+  it("inserts a new line for Shift+Enter as the kitty protocol (and tmux) send it", async () => {
+    const ui = setup();
+    await ui.press("a", "\x1b[13;2u", "b", "\x1b[13;3u", "c", "\x1b[13u");
+    expect(ui.onSubmit).toHaveBeenCalledWith("a\nb\nc");
+    ui.unmount();
+  });
+
   it("treats text and Enter arriving in one read as typing then Enter", async () => {
     const ui = setup();
     await ui.press("quick\r");
@@ -201,6 +208,38 @@ describe("PromptEditor", () => {
     expect(ui.onEditPrevious).not.toHaveBeenCalled();
     await ui.press(ESC);
     expect(ui.onEditPrevious).toHaveBeenCalledTimes(1);
+    ui.unmount();
+  });
+
+  it("only interrupts on Esc Esc while disabled (a run is going)", async () => {
+    const ui = setup({ disabled: true });
+    await ui.press(ESC, ESC);
+    expect(ui.onInterrupt).toHaveBeenCalledTimes(2);
+    expect(ui.onEditPrevious).not.toHaveBeenCalled();
+    ui.unmount();
+  });
+
+  it("puts a draft given by the app in the prompt, replacing what was typed", async () => {
+    const ui = setup();
+    await ui.press("typed");
+    ui.rerender(
+      <PromptEditor
+        commands={commands}
+        cwd={dir}
+        historyFile={historyFile}
+        disabled={false}
+        width={60}
+        onSubmit={ui.onSubmit}
+        onInterrupt={ui.onInterrupt}
+        onClearOrExit={ui.onClearOrExit}
+        draft={{ text: "an earlier message", serial: 1 }}
+      />,
+    );
+    await settle();
+    expect(ui.frame()).toContain("› an earlier message");
+    expect(ui.frame()).not.toContain("typed");
+    await ui.press(" again", ENTER);
+    expect(ui.onSubmit).toHaveBeenCalledWith("an earlier message again");
     ui.unmount();
   });
 

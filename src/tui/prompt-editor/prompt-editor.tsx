@@ -15,6 +15,7 @@ import {
   handlePaste,
   initialModel,
   wantsFiles,
+  withDraft,
   withLoadedHistory,
   type PromptContext,
   type PromptEffect,
@@ -36,8 +37,13 @@ export interface PromptEditorProps {
   onInterrupt: () => void;
   /** Ctrl+C on an empty prompt (with text, Ctrl+C clears it instead). */
   onClearOrExit: () => void;
-  /** Esc Esc on an empty prompt. */
+  /** Esc Esc on an empty, idle prompt. */
   onEditPrevious?: () => void;
+  /**
+   * Text to put in the prompt (an earlier message to edit), replacing what is there; a new
+   * `serial` puts it again.
+   */
+  draft?: { text: string; serial: number };
   /** Columns the box takes; defaults to the terminal's width. */
   width?: number;
   /**
@@ -91,6 +97,11 @@ export function PromptEditor(props: PromptEditorProps): JSX.Element {
 
   useEffect(() => () => listing.current?.controller.abort(), []);
 
+  const { draft } = props;
+  useEffect(() => {
+    if (draft) update(withDraft(modelRef.current, draft.text));
+  }, [draft]);
+
   const model = modelRef.current;
   const needsFiles = wantsFiles(model);
   useEffect(() => {
@@ -112,7 +123,12 @@ export function PromptEditor(props: PromptEditorProps): JSX.Element {
     );
   }, [needsFiles, cwd]);
 
-  const context = (): PromptContext => ({ now: Date.now(), commands: props.commands, files });
+  const context = (): PromptContext => ({
+    now: Date.now(),
+    commands: props.commands,
+    files,
+    busy: disabled,
+  });
 
   const run = (effect: PromptEffect): void => {
     switch (effect.type) {
@@ -149,6 +165,8 @@ export function PromptEditor(props: PromptEditorProps): JSX.Element {
 
   useInput(
     (input, key) => {
+      // The listener goes only when React runs the effects of the render that deactivated it.
+      if (!active) return;
       const action = actionForKey(input, key);
       if (!action) return;
       const step = handleAction(modelRef.current, action, context());

@@ -8,6 +8,7 @@ import {
   handlePaste,
   initialModel,
   wantsFiles,
+  withDraft,
   withLoadedHistory,
   type PromptContext,
   type PromptEffect,
@@ -142,6 +143,26 @@ describe("prompt model", () => {
     const first = handleAction(initialModel, ESC, context(0));
     const key = handleAction(first.model, { type: "edit", command: { type: "left" } }, context(1));
     expect(handleAction(key.model, ESC, context(2)).effects).toEqual([{ type: "interrupt" }]);
+  });
+
+  it("never counts Esc as a double while a run is going: each press interrupts", () => {
+    const busy = { ...context(1000), busy: true };
+    const first = handleAction(initialModel, ESC, busy);
+    expect(first.effects).toEqual([{ type: "interrupt" }]);
+    expect(handleAction(first.model, ESC, { ...busy, now: 1100 }).effects).toEqual([
+      { type: "interrupt" },
+    ]);
+    // Nor does a press while busy pair with one just after the run ended.
+    expect(handleAction(first.model, ESC, context(1100)).effects).toEqual([{ type: "interrupt" }]);
+  });
+
+  it("puts an earlier message back in the prompt to edit, cursor at its end", () => {
+    const walked = play(withLoadedHistory(initialModel, [{ text: "old", pastes: [] }]), UP).model;
+    const model = withDraft(walked, "fix @src/a.ts please");
+    expect(model.editor).toEqual({ text: "fix @src/a.ts please", cursor: 20 });
+    expect(model.recall).toBeUndefined();
+    const { effects } = play(model, ENTER);
+    expect(effects).toMatchObject([{ type: "submit", text: "fix @src/a.ts please" }]);
   });
 
   it("treats ESC ESC in one read as a double", () => {

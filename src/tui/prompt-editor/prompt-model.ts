@@ -74,6 +74,11 @@ export interface PromptContext {
   commands: readonly CommandInfo[];
   /** Workspace paths for `@`, or undefined while they are being listed. */
   files: readonly string[] | undefined;
+  /**
+   * A run is going: Esc only interrupts, and does not start a double press (the run ending by
+   * the second press must not open the earlier-messages picker). Default false.
+   */
+  busy?: boolean;
 }
 
 export interface Menu {
@@ -153,7 +158,7 @@ export function handleAction(model: PromptModel, action: KeyAction, context: Pro
     case "tab":
       return only(base);
     case "escape":
-      return pressEscape(base, action.twice, context.now, menu !== undefined);
+      return pressEscape(base, action.twice, context, menu !== undefined);
     case "ctrl-c":
       if (base.editor.text === "") return { model: base, effects: [{ type: "clear-or-exit" }] };
       return only({ ...withEditor(base, emptyEditor), pastes: [], recall: undefined });
@@ -167,6 +172,24 @@ export function handleAction(model: PromptModel, action: KeyAction, context: Pro
 /** A bracketed paste: inserted as is, or collapsed to a label when large. */
 export function handlePaste(model: PromptModel, raw: string): PromptModel {
   return insertText({ ...model, lastEscapeAt: undefined }, cleanInput(raw));
+}
+
+/**
+ * The prompt replaced by `text` (an earlier message brought back to edit), cursor at its end;
+ * a history walk ends, and a menu its text would open stays closed until it is edited.
+ */
+export function withDraft(model: PromptModel, text: string): PromptModel {
+  const target = completionTarget(text, text.length);
+  return {
+    ...model,
+    editor: editorWith(text, text.length),
+    pastes: [],
+    recall: undefined,
+    selected: 0,
+    menuMoved: false,
+    dismissed: target && { text, start: target.start },
+    lastEscapeAt: undefined,
+  };
 }
 
 /** History loaded from disk goes before what was submitted while it loaded. */
@@ -257,12 +280,20 @@ function submit(model: PromptModel): Step {
   };
 }
 
-function pressEscape(model: PromptModel, twice: boolean, now: number, menuShown: boolean): Step {
+function pressEscape(
+  model: PromptModel,
+  twice: boolean,
+  { now, busy }: PromptContext,
+  menuShown: boolean,
+): Step {
   if (menuShown) {
     // A menu still listing files: Esc closes it like any other menu.
     const target = completionTarget(model.editor.text, model.editor.cursor);
     const dismissed = target && { text: model.editor.text, start: target.start };
     return only({ ...model, dismissed, lastEscapeAt: undefined });
+  }
+  if (busy === true) {
+    return { model: { ...model, lastEscapeAt: undefined }, effects: [{ type: "interrupt" }] };
   }
   const second =
     twice || (model.lastEscapeAt !== undefined && now - model.lastEscapeAt <= DOUBLE_ESCAPE_MS);

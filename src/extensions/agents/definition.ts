@@ -1,0 +1,144 @@
+// A subagent definition: what a `.claude/agents/*.md` file (or a built-in) says about a child
+// agent, checked field by field. Parsing only; finding the files is load.ts.
+
+import * as z from "zod/mini";
+import { useEnglishValidationMessages } from "../../core/validation-messages.ts";
+import { ExtensionFileError } from "../frontmatter.ts";
+
+// Loaded lazily by the loaders, which catch this class; it comes with the module.
+export { ExtensionFileError };
+import { parseFrontmatterLenient } from "../lenient-frontmatter.ts";
+
+useEnglishValidationMessages();
+
+export interface AgentDefinition {
+  /** The `subagent_type` a Task call names. */
+  name: string;
+  /** When to use it: listed in the Task tool's description for the model. */
+  description: string;
+  /** Tool names it may use (always within the parent's); undefined inherits the parent's. */
+  tools?: readonly string[];
+  disallowedTools?: readonly string[];
+  /** `inherit` (default), `sonnet`, `opus`, `haiku`, or a cairn model spec (`openai/gpt-5`). */
+  model: string;
+  /** Model calls the child may make; undefined means no limit of its own. */
+  maxTurns?: number;
+  /** The child's instructions; the working directory and platform lines are added to them. */
+  prompt: string;
+  /** Where it came from: a file path, or "built-in". */
+  source: string;
+}
+
+/** Lowercase letters, digits and hyphens, as Claude Code documents `name` (underscores tolerated). */
+const namePattern = /^[a-z0-9][a-z0-9_-]*$/;
+
+/** `Read, Grep` or a YAML list; `Bash(git:*)` counts as `Bash` (a tool list, not a rule list). */
+const toolList = z.union([z.string(), z.array(z.string())]);
+
+const frontmatterSchema = z.object({
+  name: z.string().check(z.regex(namePattern, "expected lowercase letters, digits and hyphens")),
+  description: z.string().check(z.minLength(1, "expected a non-empty description")),
+  tools: z.optional(z.nullable(toolList)),
+  disallowedTools: z.optional(z.nullable(toolList)),
+  model: z.optional(z.nullable(z.string())),
+  maxTurns: z.optional(
+    z.union([
+      z.number().check(z.int(), z.positive()),
+      z.string().check(z.regex(/^\d+$/, "expected a positive whole number")),
+    ]),
+  ),
+});
+
+/** Reads an agent file's text; throws ExtensionFileError naming the file, line and field. */
+export function parseAgentDefinition(text: string, file: string): AgentDefinition {
+  let doc;
+  try {
+    doc = parseFrontmatterLenient(text, file);
+  } catch (error) {
+    if (error instanceof ExtensionFileError) {
+      throw new ExtensionFileError(
+        file,
+        error.line,
+        error.message.slice(file.length + 1).replace(/^\d+: /, ""),
+      );
+    }
+    throw error;
+  }
+  const parsed = frontmatterSchema.safeParse(doc.data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = typeof issue?.path[0] === "string" ? issue.path[0] : undefined;
+    const missing = key !== undefined && !(key in doc.data);
+    throw new ExtensionFileError(
+      file,
+      key !== undefined && !missing ? lineOfKey(text, key) : 1,
+      key === undefined
+        ? (issue?.message ?? "invalid frontmatter")
+        : missing
+          ? `${key}: required in the frontmatter`
+          : `${key}: ${issue?.message ?? "invalid"}`,
+    );
+  }
+  const data = parsed.data;
+  const prompt = doc.body.trim();
+  if (prompt === "") {
+    throw new ExtensionFileError(
+      file,
+      doc.bodyLine,
+      "the body (the agent's system prompt) is empty",
+    );
+  }
+  const tools = toolNames(data.tools);
+  const disallowed = toolNames(data.disallowedTools);
+  return {
+    name: data.name,
+    description: data.description.trim(),
+    ...(tools !== undefined ? { tools } : {}),
+    ...(disallowed !== undefined ? { disallowedTools: disallowed } : {}),
+    model: data.model?.trim() || "inherit",
+    ...(data.maxTurns !== undefined ? { maxTurns: Number(data.maxTurns) } : {}),
+    prompt,
+    source: file,
+  };
+}
+
+/** The names in a `tools` value; undefined when absent or empty (both mean "inherit"). */
+function toolNames(value: string | string[] | null | undefined): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  const items = Array.isArray(value) ? value : splitOutsideParens(value);
+  const names = items
+    .map((item) =>
+      item
+        .trim()
+        .replace(/\(.*\)$/s, "")
+        .trim(),
+    )
+    .filter((name) => name !== "");
+  return names.length > 0 ? [...new Set(names)] : undefined;
+}
+
+/** Splits `Read, Bash(git add:*, git commit:*)` at commas that are not inside parentheses. */
+function splitOutsideParens(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let current = "";
+  for (const char of text) {
+    if (char === "(") depth++;
+    if (char === ")") depth = Math.max(0, depth - 1);
+    if (char === "," && depth === 0) {
+      parts.push(current);
+      current = "";
+    } else {
+      current += char;
+    }
+  }
+  parts.push(current);
+  return parts;
+}
+
+/** The 1-based line where `key:` is written in the frontmatter (1 if not found). */
+function lineOfKey(text: string, key: string): number {
+  const lines = text.split("\n");
+  const index = lines.findIndex((line) => line.startsWith(`${key}:`));
+  return index >= 0 ? index + 1 : 1;
+}

@@ -1,0 +1,163 @@
+import { mkdir, mkdtemp, realpath, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeEach, describe, expect, it } from "vitest";
+import { decide, prepareQuery, type PermissionPolicy } from "../../permissions/index.ts";
+import { createToolSession } from "../../tools/index.ts";
+import type { ExtensionRoots } from "../locations.ts";
+import { loadSessionPrompts } from "../session-prompts.ts";
+import { listingBudget, skillListing } from "./listing.ts";
+
+let roots: ExtensionRoots;
+
+beforeEach(async () => {
+  const base = await realpath(await mkdtemp(join(tmpdir(), "cairn-skills-")));
+  roots = {
+    workspaceRoot: join(base, "repo"),
+    home: join(base, "home"),
+    cairnHome: join(base, "home", ".cairn"),
+    trusted: true,
+  };
+  await mkdir(roots.workspaceRoot, { recursive: true });
+});
+
+async function put(path: string, text: string): Promise<void> {
+  await mkdir(join(path, ".."), { recursive: true });
+  await writeFile(path, text);
+}
+
+async function load() {
+  const warnings: string[] = [];
+  const prompts = await loadSessionPrompts({ roots, env: {}, warn: (w) => warnings.push(w) });
+  return { prompts, warnings };
+}
+
+describe("skills › listing budget", () => {
+  it("is 1 % of the window in tokens, times four characters, unless the variable says otherwise", () => {
+    expect(listingBudget(200_000, {})).toBe(8_000);
+    expect(listingBudget(200_000, { SLASH_COMMAND_TOOL_CHAR_BUDGET: "120" })).toBe(120);
+  });
+
+  it("lists names and descriptions until the budget is spent, and counts the rest", () => {
+    const skills = Array.from({ length: 10 }, (_, i) => ({
+      name: `skill-${i}`,
+      description: "does a thing",
+    }));
+    const listing = skillListing(skills, 70);
+    expect(listing.split("\n")).toEqual([
+      "- skill-0: does a thing",
+      "- skill-1: does a thing",
+      "(8 more skills not listed for space; call Skill with a name the user gives.)",
+    ]);
+    expect(skillListing(skills, 10_000)).not.toContain("not listed");
+  });
+});
+
+describe("skills › the Skill tool", () => {
+  it("is absent when no skill may be used by the model", async () => {
+    await put(
+      join(roots.home, ".claude/skills/manual/SKILL.md"),
+      "---\ndescription: Only by hand\ndisable-model-invocation: true\n---\nbody\n",
+    );
+    const { prompts } = await load();
+    expect(prompts.skillTool(200_000)).toBeUndefined();
+    // It is still a /command for the person.
+    expect(prompts.registry.find("manual")?.kind).toBe("skill");
+  });
+
+  it("returns the body with arguments and makes the skill's folder readable, not writable", async () => {
+    const folder = join(roots.home, ".claude/skills/pdf");
+    await put(
+      join(folder, "SKILL.md"),
+      "---\nname: pdf\ndescription: Fill PDF forms\n---\nFill $1 using forms.md\n",
+    );
+    await put(join(folder, "forms.md"), "how to fill\n");
+    const { prompts, warnings } = await load();
+    expect(warnings).toEqual([]);
+    const tool = prompts.skillTool(200_000);
+    expect(tool?.description).toContain("- pdf: Fill PDF forms");
+    expect(tool?.description).not.toContain("Fill $1");
+
+    const session = createToolSession({ root: roots.workspaceRoot, additionalDirs: [] });
+    const base: PermissionPolicy = { mode: "default", allow: [], ask: [], deny: [] };
+    const judge = async (kind: "read" | "write") =>
+      decide(
+        prompts.withGrants(base),
+        await prepareQuery(
+          { name: kind === "read" ? "Read" : "Write", readOnly: kind === "read" },
+          { kind, paths: [join(folder, "forms.md")] },
+          {
+            workspace: session.workspace,
+            shellCwd: roots.workspaceRoot,
+            home: roots.home,
+            platform: process.platform,
+            analyze: () => Promise.reject(new Error("no commands here")),
+          },
+        ),
+      ).behavior;
+    expect(await judge("read")).toBe("ask");
+
+    const input = tool?.input.parse({ skill: "pdf", args: "tax.pdf" });
+    const out = await tool?.run(input, {
+      cwd: roots.workspaceRoot,
+      signal: new AbortController().signal,
+      session,
+    });
+    expect(out?.isError).toBeUndefined();
+    expect(out?.content).toContain("Fill tax.pdf using forms.md");
+    expect(out?.content).toContain(folder);
+    expect(await judge("read")).toBe("allow");
+    expect(await judge("write")).toBe("ask");
+    await session.dispose();
+  });
+
+  it("answers an unknown skill with the near names", async () => {
+    await put(join(roots.home, ".claude/skills/deploy/SKILL.md"), "Deploy things\n");
+    const { prompts } = await load();
+    const tool = prompts.skillTool(200_000);
+    const session = createToolSession({ root: roots.workspaceRoot, additionalDirs: [] });
+    const out = await tool?.run(tool.input.parse({ skill: "deplyo" }), {
+      cwd: roots.workspaceRoot,
+      signal: new AbortController().signal,
+      session,
+    });
+    expect(out?.isError).toBe(true);
+    expect(out?.content).toContain('No skill named "deplyo". Did you mean deploy?');
+    await session.dispose();
+  });
+});
+
+describe("prompt registry", () => {
+  it("prefers a skill over a command of the same name and hides user-invocable: false skills", async () => {
+    await put(join(roots.workspaceRoot, ".claude/skills/review/SKILL.md"), "Skill review\n");
+    await put(
+      join(roots.workspaceRoot, ".claude/skills/internal/SKILL.md"),
+      "---\nuser-invocable: false\ndescription: model only\n---\nx\n",
+    );
+    await put(join(roots.workspaceRoot, ".claude/commands/review.md"), "Command review\n");
+    await put(join(roots.workspaceRoot, ".claude/commands/ui/button.md"), "Button\n");
+    const { prompts } = await load();
+    expect(prompts.registry.find("review")?.kind).toBe("skill");
+    expect(prompts.registry.find("internal")).toBeUndefined();
+    expect(prompts.skillTool(200_000)?.description).toContain("- internal: model only");
+    expect(prompts.registry.find("ui:button")?.name).toBe("button");
+    expect(prompts.registry.near("buton")).toEqual(["button"]);
+  });
+
+  it("takes in a later source (an MCP server's prompts) after the files' commands", async () => {
+    const { prompts } = await load();
+    prompts.addSource({
+      commands: [
+        {
+          name: "mcp__docs__summarise",
+          description: "Summarise a page (MCP)",
+          aliases: [],
+          kind: "mcp",
+          expand: (args) => Promise.resolve({ text: `summarise ${args}`, allow: [], notes: [] }),
+        },
+      ],
+    });
+    const found = prompts.registry.find("mcp__docs__summarise");
+    expect(found?.kind).toBe("mcp");
+  });
+});
