@@ -1,5 +1,5 @@
 // `npm run bench`: start-up, time to first request, agent-loop overhead, request size and prompt-prefix
-// stability of the built CLI, session persistence, and the search tools on a big tree; one markdown table of medians
+// stability of the built CLI, session persistence, the search tools on a big tree, MCP and the UI; one markdown table of medians
 // against targets. Information only: it never fails on a missed target (the machines are shared).
 
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { startFakeLlm, type Wire } from "../test/fake-llm/index.ts";
 import { measureAgentLoop } from "./agent-loop.ts";
 import { measureFirstRequest } from "./first-request.ts";
+import { measureMcp } from "./mcp.ts";
 import { measurePrefixStability, wireSetups, type PrefixResult } from "./prefix-stability.ts";
 import { markdownTable, mb, ms, pct, type Row } from "./report.ts";
 import { requestSize } from "./request-size.ts";
@@ -109,6 +110,8 @@ async function main(): Promise<void> {
     await part("sessions", () => measureSessions({ workDir }));
 
     await part("search tools", () => measureSearch({ workDir, runs: 7, warmups: 1 }));
+
+    await part("MCP", () => measureMcp({ cliPath, llm, clock, workDir, runs: 5 }));
 
     await part("interactive UI", () => measureTui({ launches: 7 }));
   } finally {
