@@ -264,6 +264,7 @@ const marks: Record<string, string> = {
   connected: "✓ connected",
   failed: "✗ failed",
   pending: "… pending",
+  "needs-auth": "! needs-auth",
   "needs-approval": "needs approval (not started)",
   disabled: "disabled",
   untrusted: "folder not trusted (not started)",

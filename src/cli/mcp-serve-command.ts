@@ -17,6 +17,7 @@ import { parseArgs, type CliArgs } from "./args.ts";
 import {
   buildPolicy,
   folderToolSession,
+  loadHooks,
   loadSessionSettings,
   networkSettings,
   resolveCwd,
@@ -138,7 +139,18 @@ async function prepare(args: CliArgs, io: McpServeIo): Promise<Served> {
   });
   if (sandbox.warning !== undefined) io.stderr.write(`cairn mcp serve: ${sandbox.warning}\n`);
   const toolSession = await folderToolSession(args, cwd, settings, policy, env, sandbox.executor);
-  const debug = openDebugLog(io.env, cairnHome(io.env), `mcp-serve-${newSessionId()}`);
+  const sessionId = newSessionId();
+  const debug = openDebugLog(io.env, cairnHome(io.env), `mcp-serve-${sessionId}`);
+  // The folder's PreToolUse/PostToolUse hooks judge these calls as they would the agent's (the
+  // project's only once trusted: its settings are not read before). Loaded only when configured.
+  const hooks = await loadHooks(settings.effective, env, cwd, () => policy.mode, {
+    hookSession: () => ({ sessionId, transcriptPath: undefined }),
+    // stderr: stdout is the protocol channel.
+    onHookMessage: (message) => {
+      io.stderr.write(`cairn mcp serve: ${message.event} hook: ${message.text}\n`);
+    },
+  });
+  for (const warning of hooks?.warnings ?? []) io.stderr.write(`cairn mcp serve: ${warning}\n`);
   debug.log("mcp serve", { cwd, mode: policy.mode, tools: tools.map((t) => t.name) });
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
   return {
@@ -148,6 +160,7 @@ async function prepare(args: CliArgs, io: McpServeIo): Promise<Served> {
         tools: byName,
         policy: () => policy,
         askPermission: refuseAsk(policy),
+        ...(hooks ? { hooks } : {}),
         session: toolSession,
         signal,
         emit: (event) => {

@@ -333,10 +333,10 @@ async function runSlashPrompt(
   }
   const release = session.prompts.grant(slash.allow);
   try {
-    return await runOne(
-      userText([piped.trim(), slash.text].filter((p) => p !== "").join("\n\n")),
-      agent,
-    );
+    const prompt = userText([piped.trim(), slash.text].filter((p) => p !== "").join("\n\n"));
+    // An MCP prompt's images follow its text.
+    if (slash.images) prompt.content.push(...slash.images);
+    return await runOne(prompt, agent);
   } finally {
     release();
   }

@@ -55,6 +55,7 @@ import {
 import {
   extensionFolders,
   loadSessionPrompts,
+  mcpPromptSource,
   type PromptCommand,
   type PromptExpansion,
   type SessionPrompts,
@@ -389,6 +390,8 @@ export async function createSession(
     roots: [toolSession.workspace.root, ...toolSession.workspace.additionalDirs],
     contextWindow: model.resolved.info.contextWindow,
   });
+  // The servers' prompts become `/mcp__<server>__<prompt>` commands as they connect.
+  if (mcp) prompts.addSource(mcpPromptSource(mcp));
   const shared = {
     ...(mcp ? { mcp } : {}),
     args,
@@ -594,7 +597,7 @@ function assemble(shared: SharedParts, model: Connection, extras: SessionExtras)
  * The hooks service, loaded only when settings configure hooks and `disableAllHooks` is not set:
  * a session without hooks pays nothing for them.
  */
-async function loadHooks(
+export async function loadHooks(
   effective: Settings,
   env: Env,
   cwd: string,

@@ -26,6 +26,7 @@ const interactiveOnly = [
   "status",
   "config",
   "settings",
+  "mcp",
   "exit",
   "quit",
 ];

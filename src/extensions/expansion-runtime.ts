@@ -24,6 +24,8 @@ export interface ExpansionRuntime {
   includeFile(path: string, allow: readonly Rule[]): Promise<IncludeResult>;
   /** Runs `command` for `` !`command` ``, if a Bash call of it would be allowed. */
   runShell(command: string, allow: readonly Rule[]): Promise<ShellResult>;
+  /** Fires when the invocation is interrupted (an MCP prompt's request stops then). */
+  signal?: AbortSignal;
 }
 
 export interface RuntimeParts {
@@ -58,6 +60,7 @@ export function createExpansionRuntime(parts: RuntimeParts): ExpansionRuntime {
   };
 
   return {
+    signal: parts.signal,
     async includeFile(path, allow) {
       const target = await resolvePath(session.workspace, path);
       const decision = await judge(

@@ -2,6 +2,9 @@
 // metadata as plain data and the body. A broken block is an error naming the file and line.
 
 import { parse as parseYaml, YAMLParseError } from "yaml";
+import { ExtensionFileError } from "./file-error.ts";
+
+export { ExtensionFileError };
 
 export interface MarkdownWithFrontmatter {
   /** The frontmatter's keys; empty when the file has none. Check each value with a schema. */
@@ -10,19 +13,6 @@ export interface MarkdownWithFrontmatter {
   body: string;
   /** The 1-based line the body starts on, for error messages about the body. */
   bodyLine: number;
-}
-
-/** A problem in an extension file (command, agent, skill): the file, the line, what was wrong. */
-export class ExtensionFileError extends Error {
-  readonly file: string;
-  readonly line: number;
-
-  constructor(file: string, line: number, detail: string) {
-    super(`${file}:${line}: ${detail}`);
-    this.name = "ExtensionFileError";
-    this.file = file;
-    this.line = line;
-  }
 }
 
 const OPENING = /^\uFEFF?---[ \t]*\r?\n/;

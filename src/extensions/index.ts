@@ -16,3 +16,5 @@ export { createExpansionRuntime } from "./expansion-runtime.ts";
 export type { ExpansionRuntime, RuntimeParts } from "./expansion-runtime.ts";
 export { loadSessionPrompts } from "./session-prompts.ts";
 export type { SessionPrompts, SessionPromptsOptions } from "./session-prompts.ts";
+export { mcpPromptSource } from "./mcp-prompt-source.ts";
+export type { McpPromptProvider } from "./mcp-prompt-source.ts";

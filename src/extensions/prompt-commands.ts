@@ -2,6 +2,7 @@
 // (custom commands, skills, and later MCP prompts), behind one small interface, with the name
 // lookup and near-name suggestions every front-end shares. Expanding a command is its own job.
 
+import type { ImageBlock } from "../core/messages.ts";
 import type { Rule } from "../permissions/index.ts";
 import type { ExpansionRuntime } from "./expansion-runtime.ts";
 
@@ -14,6 +15,8 @@ export interface PromptExpansion {
   model?: string;
   /** Lines for the person: files not included, `!` commands not run, and why. */
   notes: readonly string[];
+  /** Images sent after the text (an MCP prompt's image content). */
+  images?: readonly ImageBlock[];
 }
 
 export interface PromptCommand {

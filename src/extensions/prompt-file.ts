@@ -2,7 +2,7 @@
 // description, argument hint, allowed tools as permission rules, model, and who may invoke it.
 // A problem is a ExtensionFileError naming the file, the line and what was expected.
 
-import { ExtensionFileError } from "./frontmatter.ts";
+import { ExtensionFileError } from "./file-error.ts";
 
 // Loaded lazily by the loaders, which catch this class; it comes with the module.
 export { ExtensionFileError };

@@ -45,6 +45,41 @@ describe("parseServers", () => {
     ]);
   });
 
+  it("mcp config › keeps a remote entry's oauth block, expanded, and names a bad field", () => {
+    const { servers, errors } = parseServers(
+      {
+        docs: {
+          type: "http",
+          url: "https://d.example/mcp",
+          oauth: {
+            clientId: "cairn-cli",
+            clientSecret: "${TOKEN}",
+            callbackPort: 8123,
+            scope: "read",
+          },
+        },
+        badport: { type: "sse", url: "https://s.example/sse", oauth: { callbackPort: 70000 } },
+      },
+      "/repo/.mcp.json",
+      "project",
+      env,
+    );
+    expect(servers.map((s) => s.config)).toEqual([
+      {
+        type: "http",
+        url: "https://d.example/mcp",
+        oauth: { clientId: "cairn-cli", clientSecret: "t0k", callbackPort: 8123, scope: "read" },
+      },
+    ]);
+    expect(errors).toEqual([
+      {
+        name: "badport",
+        type: "invalid_config",
+        message: "/repo/.mcp.json: mcpServers.badport: oauth.callbackPort: expected a port 1-65535",
+      },
+    ]);
+  });
+
   it("mcp config › skips invalid entries with a message naming file, server and field", () => {
     const { servers, errors } = parseServers(
       {

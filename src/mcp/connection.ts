@@ -2,6 +2,7 @@
 // prompts, refreshed on `list_changed`), calls (bounded by MCP_TOOL_TIMEOUT), its status and the
 // tail of its stderr, and closing it (a stdio child that ignores the polite close is killed).
 
+import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type {
   CallToolResult,
@@ -18,12 +19,19 @@ import { pathToFileURL } from "node:url";
 import type { ConfiguredServer } from "./server-config.ts";
 import { createTransport, type TransportOptions } from "./transport.ts";
 
-export type ConnectionStatus = "pending" | "connected" | "failed" | "closed";
+/** `needs-auth`: a remote server refused us and no stored login could be used or refreshed. */
+export type ConnectionStatus = "pending" | "connected" | "failed" | "needs-auth" | "closed";
 
 /** The front-end's answer to a server's request for user input; absent means decline. */
 export type Elicit = (server: string, request: ElicitRequest["params"]) => Promise<ElicitResult>;
 
-export interface ConnectionOptions extends TransportOptions {
+export interface ConnectionOptions extends Omit<TransportOptions, "authProvider"> {
+  /**
+   * The OAuth provider of a remote server, made when the connection starts (it reads the token
+   * store). It must never send anyone to a browser: a server that wants a login becomes
+   * `needs-auth`.
+   */
+  authProvider?: () => Promise<OAuthClientProvider | undefined>;
   /** The workspace folders, offered to servers as roots. */
   roots: readonly string[];
   startupTimeoutMs: number;
@@ -75,8 +83,18 @@ export function openConnection(server: ConfiguredServer, options: ConnectionOpti
   const tail: string[] = [];
   let partial = "";
 
+  /** Set when the SDK reported an `UnauthorizedError`: the login is missing or expired for good. */
+  let unauthorized = false;
+  let isUnauthorized: (cause: unknown) => boolean = () => false;
+
   const fail = (message: string): void => {
-    if (status === "failed" || status === "closed") return;
+    if (status === "failed" || status === "needs-auth" || status === "closed") return;
+    if (unauthorized) {
+      status = "needs-auth";
+      error = loginHint(server.name);
+      options.onChange();
+      return;
+    }
     status = "failed";
     const last = tail.at(-1);
     error = last !== undefined ? `${message} (stderr: ${last})` : message;
@@ -130,12 +148,28 @@ export function openConnection(server: ConfiguredServer, options: ConnectionOpti
       import("@modelcontextprotocol/sdk/client/index.js"),
       import("@modelcontextprotocol/sdk/types.js"),
     ]);
-    const built = await createTransport(server.config, options);
+    const authProvider = await options.authProvider?.();
+    if (authProvider) {
+      const { UnauthorizedError } = await import("@modelcontextprotocol/sdk/client/auth.js");
+      isUnauthorized = (cause) => cause instanceof UnauthorizedError;
+    }
+    const built = await createTransport(server.config, {
+      env: options.env,
+      cwd: options.cwd,
+      ...(authProvider ? { authProvider } : {}),
+    });
     built.stderr?.on("data", collectStderr);
     pid = built.pid;
     const mcp = new Client(
       { name: "cairn", version: options.clientVersion },
-      { capabilities: { roots: { listChanged: false }, elicitation: { form: {} } } },
+      // applyDefaults: an accepted form carries the schema's defaults for fields left out
+      // (SEP-1034); the SDK fills them in after the front-end answers.
+      {
+        capabilities: {
+          roots: { listChanged: false },
+          elicitation: { form: { applyDefaults: true } },
+        },
+      },
     );
     client = mcp;
     mcp.setRequestHandler(types.ListRootsRequestSchema, () => ({
@@ -155,6 +189,8 @@ export function openConnection(server: ConfiguredServer, options: ConnectionOpti
     );
     let lastError: string | undefined;
     mcp.onerror = (cause) => {
+      // The transport reports it here before the failed request closes the client.
+      if (isUnauthorized(cause)) unauthorized = true;
       lastError = cause.message;
     };
     const closed = new Promise<never>((_, reject) => {
@@ -186,6 +222,7 @@ export function openConnection(server: ConfiguredServer, options: ConnectionOpti
       options.onChange();
     },
     (cause: unknown) => {
+      if (isUnauthorized(cause)) unauthorized = true;
       fail(messageOf(cause));
       killChild(pid);
     },
@@ -220,12 +257,18 @@ export function openConnection(server: ConfiguredServer, options: ConnectionOpti
     stderrTail: () => [...tail, ...(partial.trim() ? [partial] : [])],
     ready,
     async callTool(name, args, signal) {
-      const result = await live().callTool({ name, arguments: args }, undefined, {
-        signal,
-        timeout: options.toolTimeoutMs,
-        resetTimeoutOnProgress: true,
-        maxTotalTimeout: options.toolTimeoutMs,
-      });
+      const result = await live()
+        .callTool({ name, arguments: args }, undefined, {
+          signal,
+          timeout: options.toolTimeoutMs,
+          resetTimeoutOnProgress: true,
+          maxTotalTimeout: options.toolTimeoutMs,
+        })
+        .catch((cause: unknown) => {
+          // The login expired mid-session and could not be refreshed: say what fixes it.
+          if (isUnauthorized(cause)) throw new Error(loginHint(server.name), { cause });
+          throw cause;
+        });
       return result as CallToolResult;
     },
     readResource: (uri, signal) =>
@@ -247,6 +290,10 @@ export function openConnection(server: ConfiguredServer, options: ConnectionOpti
       }
     },
   };
+}
+
+function loginHint(name: string): string {
+  return `needs authentication: run \`cairn mcp login ${name}\``;
 }
 
 async function listAll<T>(

@@ -24,7 +24,14 @@ import type { ConfiguredServer, ServerConfig, ServerConfigError } from "./server
 import { uniqueName, mcpName } from "./tool-names.ts";
 
 export type ServerState =
-  "pending" | "connected" | "failed" | "needs-approval" | "disabled" | "untrusted" | "closed";
+  | "pending"
+  | "connected"
+  | "failed"
+  | "needs-auth"
+  | "needs-approval"
+  | "disabled"
+  | "untrusted"
+  | "closed";
 
 export interface ServerStatus {
   name: string;
@@ -67,8 +74,13 @@ export interface McpManagerOptions {
   /** The model's context window, for deciding when definitions go behind the search tool. */
   contextWindow: number;
   elicit?: (server: string, request: ElicitRequest["params"]) => Promise<ElicitResult>;
-  /** OAuth for a remote server (the OAuth helper's provider); undefined: headers only. */
-  authProvider?: (server: ConfiguredServer) => OAuthClientProvider | undefined;
+  /**
+   * OAuth for a remote server (the OAuth helper's provider, made when the server starts);
+   * undefined: headers only.
+   */
+  authProvider?: (
+    server: ConfiguredServer,
+  ) => OAuthClientProvider | undefined | Promise<OAuthClientProvider | undefined>;
 }
 
 export interface McpManager {
@@ -167,12 +179,12 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
 
   const start = (entry: ServerEntry): void => {
     entry.state = "started";
-    const authProvider =
-      entry.configured.config.type === "stdio"
-        ? undefined
-        : options.authProvider?.(entry.configured);
+    const makeProvider = options.authProvider;
+    const remote = entry.configured.config.type !== "stdio";
     const connection = openConnection(entry.configured, {
-      ...(authProvider ? { authProvider } : {}),
+      ...(remote && makeProvider
+        ? { authProvider: async () => makeProvider(entry.configured) }
+        : {}),
       env,
       cwd: options.root,
       roots: options.roots,
@@ -415,6 +427,9 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
           lines.push(
             `MCP server "${name}": tool definition(s) changed since approved, withheld until accepted again: ${entry.changed.map((t) => t.name).join(", ")}`,
           );
+        }
+        if (entry.connection?.status === "needs-auth") {
+          lines.push(`MCP server "${name}" ${entry.connection.error ?? "needs authentication"}`);
         }
         if (entry.state === "untrusted") {
           lines.push(

@@ -4,6 +4,9 @@
 
 import * as z from "zod/mini";
 import { expandEnv } from "./expand-env.ts";
+// The schema file alone, not the oauth folder's index: that would load the OAuth flow (and the
+// SDK) for every session that merely has a config file.
+import { oauthConfigSchema } from "./oauth/config.ts";
 
 const stringMap = z.record(z.string(), z.string());
 
@@ -18,6 +21,7 @@ const remoteSchema = z.object({
   type: z.enum(["http", "sse"]),
   url: z.string().check(z.minLength(1, "expected a URL")),
   headers: z.optional(stringMap),
+  oauth: z.optional(oauthConfigSchema),
 });
 
 export type StdioServerConfig = { type: "stdio" } & Omit<z.infer<typeof stdioSchema>, "type">;
@@ -118,7 +122,20 @@ export function parseServers(
     if (remote) {
       const data = parsed.data as RemoteServerConfig;
       const headers = expandMap(data.headers);
-      config = { type: data.type, url: expand(data.url), ...(headers ? { headers } : {}) };
+      const oauth = data.oauth && {
+        ...data.oauth,
+        // A client secret belongs in the environment, so `${VAR}` works here too.
+        ...(data.oauth.clientId !== undefined ? { clientId: expand(data.oauth.clientId) } : {}),
+        ...(data.oauth.clientSecret !== undefined
+          ? { clientSecret: expand(data.oauth.clientSecret) }
+          : {}),
+      };
+      config = {
+        type: data.type,
+        url: expand(data.url),
+        ...(headers ? { headers } : {}),
+        ...(oauth ? { oauth } : {}),
+      };
     } else {
       const data = parsed.data as z.infer<typeof stdioSchema>;
       const envMap = expandMap(data.env);

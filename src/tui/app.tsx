@@ -16,6 +16,9 @@ import {
 } from "ink";
 import { memo, useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { UiController } from "./controller.ts";
+import { ElicitationForm } from "./elicitation-form.tsx";
+import { McpApprovalPrompt } from "./mcp-approval-prompt.tsx";
+import type { McpUi, McpUiState } from "./mcp-ui.ts";
 import type { EarlierPrompt, HistoryItem } from "./types.ts";
 import { Footer } from "./footer.tsx";
 import { withPlainKeys } from "./keyboard-modes.ts";
@@ -99,11 +102,22 @@ export function App({ controller, settings, onExternalInterrupt, now = Date.now 
   }, [controller, exit, now]);
   useEffect(() => onExternalInterrupt?.(onCtrlC), [onExternalInterrupt, onCtrlC]);
 
+  const { picker, draft, openPicker, closePicker, choose } = useEarlierMessages(controller);
+  const mcp = useMcpQuestions(controller.mcp);
+  const elicitation = state.permission === undefined ? mcp.state.elicitation : undefined;
+  // A permission question or an elicitation form, when one comes, takes the keyboard first.
+  const approvalFocused =
+    mcp.focused &&
+    elicitation === undefined &&
+    state.permission === undefined &&
+    picker === undefined;
+
   useInput((_input, key) => {
     if (key.tab && key.shift) controller.cycleMode();
+    // The MCP question waits without the keyboard; Tab hands it over.
+    else if (key.tab && mcp.state.approval && !state.permission && !elicitation && !picker)
+      mcp.focus();
   });
-
-  const { picker, draft, openPicker, closePicker, choose } = useEarlierMessages(controller);
 
   // What sits below the streaming text, measured, decides how many rows the text may take.
   const lower = useRef<DOMElement>(null);
@@ -132,7 +146,10 @@ export function App({ controller, settings, onExternalInterrupt, now = Date.now 
                 <RunningTools tools={state.running} now={clock} />
               </Box>
             ) : null}
-            {state.busy && state.running.length === 0 && state.permission === undefined ? (
+            {state.busy &&
+            state.running.length === 0 &&
+            state.permission === undefined &&
+            elicitation === undefined ? (
               <Working
                 label={state.activity ?? "Working"}
                 since={busySince}
@@ -151,6 +168,31 @@ export function App({ controller, settings, onExternalInterrupt, now = Date.now 
                   key={state.permission.toolUseId}
                   pending={state.permission}
                   onAnswer={(choice) => controller.answerPermission(choice)}
+                  onCtrlC={onCtrlC}
+                  width={width}
+                />
+              </Box>
+            ) : null}
+            {elicitation !== undefined && controller.mcp ? (
+              <Box marginTop={1}>
+                <ElicitationForm
+                  key={elicitation.id}
+                  request={elicitation}
+                  onAnswer={(answer) => controller.mcp?.answerElicitation(elicitation.id, answer)}
+                  onCtrlC={onCtrlC}
+                  width={width}
+                />
+              </Box>
+            ) : null}
+            {mcp.state.approval !== undefined && controller.mcp ? (
+              <Box marginTop={1}>
+                <McpApprovalPrompt
+                  key={`${mcp.state.approval.kind}:${mcp.state.approval.server}`}
+                  request={mcp.state.approval}
+                  more={mcp.state.moreApprovals}
+                  focused={approvalFocused}
+                  onAnswer={mcp.answer}
+                  onBlur={mcp.blur}
                   onCtrlC={onCtrlC}
                   width={width}
                 />
@@ -179,7 +221,12 @@ export function App({ controller, settings, onExternalInterrupt, now = Date.now 
                 cwd={controller.cwd}
                 historyFile={controller.historyFile}
                 disabled={state.busy}
-                active={state.permission === undefined && picker === undefined}
+                active={
+                  state.permission === undefined &&
+                  picker === undefined &&
+                  elicitation === undefined &&
+                  !approvalFocused
+                }
                 onInterrupt={() => controller.interrupt()}
                 onEditPrevious={openPicker}
                 {...(draft ? { draft } : {})}
@@ -227,6 +274,41 @@ function useEarlierMessages(controller: UiController) {
     [controller],
   );
   return { picker, draft, openPicker, closePicker, choose };
+}
+
+const noMcp: McpUiState = {
+  approval: undefined,
+  moreApprovals: 0,
+  elicitation: undefined,
+  revision: 0,
+};
+const noMcpState = (): McpUiState => noMcp;
+const noSubscribe = (): (() => void) => () => undefined;
+
+/**
+ * The MCP servers' questions: the store's state (its changes also redraw the app, so commands from
+ * servers that connected later reach the completion menu), and whether the approval question has
+ * the keyboard.
+ */
+function useMcpQuestions(mcp: McpUi | undefined) {
+  const state = useSyncExternalStore(mcp?.subscribe ?? noSubscribe, mcp?.getState ?? noMcpState);
+  const [focused, setFocused] = useState(false);
+  const focus = useCallback(() => setFocused(true), []);
+  const blur = useCallback(() => setFocused(false), []);
+  const request = state.approval;
+  useEffect(() => {
+    if (request === undefined) setFocused(false);
+  }, [request]);
+  const answer = useCallback(
+    (approve: boolean): void => {
+      if (!request || !mcp) return;
+      // With more questions waiting the keyboard stays with them; the last hands it back.
+      if (state.moreApprovals === 0) setFocused(false);
+      mcp.answerApproval(request, approve);
+    },
+    [mcp, request, state.moreApprovals],
+  );
+  return { state, focused: focused && request !== undefined, focus, blur, answer };
 }
 
 /** One line while cairn waits on the model: a spinner, what it does, and for how long. */

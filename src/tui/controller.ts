@@ -32,6 +32,8 @@ import { saveProjectRule } from "./project-rule.ts";
 import { appendInterruptionNote, interruptionNote } from "./interruption.ts";
 import { historyFromMessages } from "./resumed-history.ts";
 import { mcpReport, withMcpMentions } from "../cli/mcp-frontend.ts";
+import type { ImageBlock } from "../core/messages.ts";
+import { createMcpUi, type McpUi } from "./mcp-ui.ts";
 import { sessionInfo } from "./session-info.ts";
 import type {
   CommandContext,
@@ -70,6 +72,8 @@ export interface UiController {
   /** The app hands over what only Ink can do; returns a function that takes it back. */
   attachTerminal(terminal: TerminalHooks): () => void;
   readonly commands: readonly SlashCommand[];
+  /** The MCP servers' questions and elicitation forms; absent when no server is configured. */
+  readonly mcp?: McpUi;
   readonly cwd: string;
   /** The prompt history file of this folder. */
   readonly historyFile: string;
@@ -115,6 +119,8 @@ export interface ControllerOptions {
 interface PromptRunOptions {
   allow: readonly Rule[];
   model?: string;
+  /** Sent after the text (an MCP prompt's images). */
+  images?: readonly ImageBlock[];
 }
 
 /** Resumed conversations show at most this many items; the transcript keeps everything. */
@@ -233,6 +239,8 @@ export async function createController(options: ControllerOptions): Promise<Cont
   if (session().sandboxWarning !== undefined) notice(session().sandboxWarning ?? "", "warning");
   // MCP servers connect in the background: their tools join the next request once ready.
   const mcp = session().mcp;
+  // Approval questions and elicitation forms go to the screen; /mcp decides too.
+  const mcpUi = mcp ? createMcpUi({ mcp, notice }) : undefined;
   if (mcp) {
     mcp.ready().then(
       () => mcpReport(mcp).forEach((line) => notice(line, "warning")),
@@ -297,7 +305,9 @@ export async function createController(options: ControllerOptions): Promise<Cont
     const started = performance.now();
     try {
       await ensureDescribed();
-      const prompt = await withMcpMentions(session(), userText(text), abort.signal, (line) =>
+      const typed = userText(text);
+      if (forRun?.images) typed.content.push(...forRun.images);
+      const prompt = await withMcpMentions(session(), typed, abort.signal, (line) =>
         notice(line, "warning"),
       );
       await live.opened.persistence.beginRun(prompt);
@@ -598,6 +608,7 @@ export async function createController(options: ControllerOptions): Promise<Cont
     get commands() {
       return allCommands();
     },
+    ...(mcpUi ? { mcp: mcpUi } : {}),
     async runPromptCommand(command, commandArgs) {
       ensureIdle(`run /${command.name}`);
       const expansion = await withActivity(`Preparing /${command.name}`, (signal) =>
@@ -607,6 +618,7 @@ export async function createController(options: ControllerOptions): Promise<Cont
       await startRun(expansion.text, {
         allow: expansion.allow,
         ...(expansion.model !== undefined ? { model: expansion.model } : {}),
+        ...(expansion.images ? { images: expansion.images } : {}),
       });
     },
   };
@@ -760,6 +772,7 @@ export async function createController(options: ControllerOptions): Promise<Cont
     get commands() {
       return allCommands();
     },
+    ...(mcpUi ? { mcp: mcpUi } : {}),
     cwd,
     historyFile: join(opened.home, "history", `${workspaceKey(cwd)}.jsonl`),
     context,
@@ -769,6 +782,7 @@ export async function createController(options: ControllerOptions): Promise<Cont
       activity?.abort("exit");
       await run?.done;
       await ruleWrites;
+      mcpUi?.dispose();
       try {
         await session().hooks?.sessionEnd("prompt_input_exit");
       } finally {

@@ -4,6 +4,7 @@
 
 import type { RestorePlan, RestoreReport } from "../checkpoints/index.ts";
 import type { PromptCommand } from "../extensions/index.ts";
+import type { McpControls } from "./mcp-ui.ts";
 import type { PermissionMode } from "../permissions/index.ts";
 
 /** One finished entry of the conversation, printed to the terminal's scrollback once. */
@@ -155,6 +156,8 @@ export interface CommandContext {
   runPromptCommand?(command: PromptCommand, args: string): Promise<void>;
   /** The clock, for ages in /resume; tests pass a fixed one. Absent: the system clock. */
   now?(): Date;
+  /** The session's MCP servers, for /mcp; absent when none are configured. */
+  readonly mcp?: McpControls;
 }
 
 /** An earlier prompt of the session, offered by Esc Esc to go back to and edit. */

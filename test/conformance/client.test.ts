@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   clientCommand,
+  failedChecks,
   runConformance,
   summaryOf,
   verdictOf,
@@ -12,7 +13,7 @@ import {
   type ConformanceRun,
 } from "./run-conformance.ts";
 
-const single = ["initialize", "tools_call", "elicitation-sep1034-client-defaults", "sse-retry"];
+const single = ["initialize", "tools_call", "elicitation-sep1034-client-defaults"];
 // In the protocol's 2025-03-26 version, outside the `auth` suite.
 const backcompat = [
   "auth/2025-03-26-oauth-metadata-backcompat",
@@ -30,16 +31,8 @@ describe.concurrent("mcp conformance › client", () => {
         scenario,
       ]);
       expect(verdictOf(run.output), run.output).toMatchObject({ failed: 0 });
-      // A reconnection a little later than the server's retry hint is a warning; on a loaded
-      // machine that is the scheduler, not the client. Any other warning fails the test.
-      const tolerated = scenario === "sse-retry" ? ["client-sse-retry-timing"] : [];
-      const warnings = warningChecks(run.output);
-      expect(
-        warnings.filter((check) => !tolerated.includes(check)),
-        run.output,
-      ).toEqual([]);
-      // The suite exits 1 on any warning, tolerated or not.
-      if (warnings.length === 0) expect(run.code, run.output).toBe(0);
+      expect(warningChecks(run.output), run.output).toEqual([]);
+      expect(run.code, run.output).toBe(0);
     });
   }
 
@@ -53,6 +46,34 @@ describe.concurrent("mcp conformance › client", () => {
     ]);
     expect(verdictOf(run.output), run.output).toMatchObject({ failed: 0, warnings: 1 });
     expect(warningChecks(run.output)).toEqual(["cimd-client-id-used"]);
+  });
+});
+
+// Alone, not beside the other scenarios: it times the reconnection against the server's `retry`
+// hint (500 ms). A client starved of CPU reconnects late through no fault of its own, so a run
+// whose only problem is that timing check is run again (at most three runs); every other check
+// (reconnecting after a graceful close, sending Last-Event-ID) must pass in each run.
+describe("mcp conformance › client › sse-retry", () => {
+  it("sse-retry passes", async () => {
+    const timing = "client-sse-retry-timing";
+    let run: ConformanceRun | undefined;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      run = await runConformance([
+        "client",
+        "--command",
+        clientCommand(),
+        "--scenario",
+        "sse-retry",
+      ]);
+      const failed = failedChecks(run.output);
+      expect(
+        failed.filter((check) => check !== timing),
+        run.output,
+      ).toEqual([]);
+      const late = failed.includes(timing) || warningChecks(run.output).includes(timing);
+      if (!late) break;
+    }
+    expect(verdictOf(run?.output ?? ""), run?.output).toMatchObject({ failed: 0 });
   });
 });
 

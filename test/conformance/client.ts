@@ -58,17 +58,9 @@ async function plain(): Promise<void> {
     startupTimeoutMs: 10_000,
     toolTimeoutMs: 10_000,
     clientVersion: "0.0.0-conformance",
-    // What a person would do with a form: accept it as offered, its defaults filled in.
-    elicit: (_server, request) => {
-      const schema = "requestedSchema" in request ? request.requestedSchema : undefined;
-      const content: Record<string, string | number | boolean | string[]> = {};
-      for (const [name, property] of Object.entries(schema?.properties ?? {})) {
-        const fallback = (property as { default?: unknown }).default;
-        if (fallback !== undefined)
-          content[name] = fallback as string | number | boolean | string[];
-      }
-      return Promise.resolve({ action: "accept" as const, content });
-    },
+    // A person who accepts the form without filling anything in: cairn's client adds the
+    // schema's defaults (SEP-1034), which the scenario checks.
+    elicit: () => Promise.resolve({ action: "accept" as const, content: {} }),
     onChange: () => undefined,
   });
   await connection.ready;

@@ -72,6 +72,11 @@ export function summaryOf(output: string): Map<string, Verdict> {
 }
 
 /** The ids of the checks that ended as WARNING. */
+/** The names of the checks that failed in a run's log. */
+export function failedChecks(output: string): string[] {
+  return [...output.matchAll(/\[([\w-]+)\s*\] FAILURE/g)].map((match) => match[1] ?? "");
+}
+
 export function warningChecks(output: string): string[] {
   return [...output.matchAll(/\[([\w-]+)\s*\] WARNING/g)].map((match) => match[1] ?? "");
 }

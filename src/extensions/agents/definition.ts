@@ -3,7 +3,7 @@
 
 import * as z from "zod/mini";
 import { useEnglishValidationMessages } from "../../core/validation-messages.ts";
-import { ExtensionFileError } from "../frontmatter.ts";
+import { ExtensionFileError } from "../file-error.ts";
 
 // Loaded lazily by the loaders, which catch this class; it comes with the module.
 export { ExtensionFileError };

@@ -8,6 +8,7 @@ import { errnoOf } from "../errno.ts";
 import type { ExtensionFolder } from "../locations.ts";
 import { builtinAgents } from "./builtin.ts";
 import type { AgentDefinition } from "./definition.ts";
+import { byCodePoint } from "../../core/compare.ts";
 
 // The parser pulls in the YAML library (tens of milliseconds): loaded only when a file is found.
 const definitionModule = () => import("./definition.ts");
@@ -36,7 +37,7 @@ export async function loadAgentDefinitions(
   for (const definitions of perFolder) {
     for (const definition of definitions) if (definition) byName.set(definition.name, definition);
   }
-  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...byName.values()].sort((a, b) => byCodePoint(a.name, b.name));
 }
 
 async function readDefinition(
@@ -79,7 +80,7 @@ async function markdownFiles(
     return [];
   }
   const files: string[] = [];
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of entries.sort((a, b) => byCodePoint(a.name, b.name))) {
     // A README beside the agents describes them; it is not one.
     if (entry.name.startsWith(".") || /^readme\.md$/i.test(entry.name)) continue;
     const path = join(dir, entry.name);

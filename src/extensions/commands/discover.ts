@@ -8,6 +8,7 @@ import { join, relative, sep } from "node:path";
 import { errnoOf } from "../errno.ts";
 import type { ExtensionFolder } from "../locations.ts";
 import { ExtensionFileError, readPromptFile, type PromptFile } from "../prompt-file.ts";
+import { byCodePoint } from "../../core/compare.ts";
 
 export interface CustomCommand extends PromptFile {
   /** What `/name` calls it: the file name, or `namespace:name` when two namespaces share one. */
@@ -69,7 +70,7 @@ export async function discoverCommands(
         ? { ...c, name: c.qualifiedName }
         : c,
     )
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => byCodePoint(a.name, b.name));
 }
 
 async function markdownFiles(
@@ -87,7 +88,7 @@ async function markdownFiles(
     return [];
   }
   const files: string[] = [];
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of entries.sort((a, b) => byCodePoint(a.name, b.name))) {
     if (entry.name.startsWith(".")) continue;
     const path = join(folder, entry.name);
     if (entry.isDirectory() && depth < maxDepth) {

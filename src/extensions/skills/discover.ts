@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { errnoOf } from "../errno.ts";
 import type { ExtensionFolder } from "../locations.ts";
 import { ExtensionFileError, readPromptFile, type PromptFile } from "../prompt-file.ts";
+import { byCodePoint } from "../../core/compare.ts";
 
 export interface Skill extends PromptFile {
   name: string;
@@ -34,7 +35,7 @@ export async function discoverSkills(
         warn(`skills: cannot list ${folder.path} (${code})`);
       continue;
     }
-    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of entries.sort((a, b) => byCodePoint(a.name, b.name))) {
       if (entry.name.startsWith(".") || !(entry.isDirectory() || entry.isSymbolicLink())) continue;
       const file = join(folder.path, entry.name, "SKILL.md");
       let read: PromptFile;
@@ -70,5 +71,5 @@ export async function discoverSkills(
       });
     }
   }
-  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...byName.values()].sort((a, b) => byCodePoint(a.name, b.name));
 }

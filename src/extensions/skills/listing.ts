@@ -1,6 +1,8 @@
 // What the model sees of the skills before it uses one: each skill's name and description, within
 // a budget of about 1 % of the context window (characters / 4), the rest counted, not listed.
 
+import { byCodePoint } from "../../core/compare.ts";
+
 export interface ListedSkill {
   name: string;
   description: string;
@@ -24,7 +26,7 @@ export function skillListing(skills: readonly ListedSkill[], budget: number): st
   const lines: string[] = [];
   let used = 0;
   let left = 0;
-  for (const skill of [...skills].sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const skill of [...skills].sort((a, b) => byCodePoint(a.name, b.name))) {
     const description =
       skill.description.length > maxDescription
         ? `${skill.description.slice(0, maxDescription - 1)}…`

@@ -142,6 +142,63 @@ describe.concurrent("cairn mcp serve", () => {
     expect(await readFile(target, "utf8")).toBe("x\n");
   });
 
+  it("runs the trusted folder's PreToolUse hooks: a hook that exits 2 denies the call", async (test) => {
+    const where = await place();
+    await mkdir(join(where.cwd, ".claude"));
+    await writeFile(
+      join(where.cwd, ".claude", "guard.mjs"),
+      `import { appendFileSync, readFileSync } from "node:fs";
+const input = JSON.parse(readFileSync(0, "utf8"));
+appendFileSync(process.env.CLAUDE_PROJECT_DIR + "/hook-log.jsonl", JSON.stringify(input) + "\\n");
+if (input.tool_input.command.includes("forbidden")) {
+  process.stderr.write("guard: forbidden files stay unmade");
+  process.exit(2);
+}
+`,
+    );
+    await writeFile(
+      join(where.cwd, ".claude", "settings.json"),
+      JSON.stringify({
+        hooks: {
+          PreToolUse: [
+            {
+              matcher: "Bash",
+              hooks: [
+                {
+                  type: "command",
+                  command: `"${process.execPath}" "$CLAUDE_PROJECT_DIR/.claude/guard.mjs"`,
+                },
+              ],
+            },
+          ],
+        },
+      }),
+    );
+    // Untrusted: the folder's hooks do not run, so the allowed call goes through unjudged.
+    const untrusted = await connect(test, where, ["--allowedTools", "Bash(touch:*)"]);
+    expect((await call(untrusted, "Bash", { command: "touch forbidden-a.txt" })).isError).toBe(
+      false,
+    );
+    await expect(readFile(join(where.cwd, "hook-log.jsonl"))).rejects.toThrow(/ENOENT/);
+
+    const client = await connect(test, where, ["--trust", "--allowedTools", "Bash(touch:*)"]);
+    const denied = await call(client, "Bash", { command: "touch forbidden-b.txt" });
+    expect(denied.isError).toBe(true);
+    expect(denied.text).toContain("guard: forbidden files stay unmade");
+    await expect(readFile(join(where.cwd, "forbidden-b.txt"))).rejects.toThrow(/ENOENT/);
+    const allowed = await call(client, "Bash", { command: "touch fine.txt" });
+    expect(allowed.isError).toBe(false);
+    await readFile(join(where.cwd, "fine.txt"));
+    const log = (await readFile(join(where.cwd, "hook-log.jsonl"), "utf8"))
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { hook_event_name: string; tool_name: string });
+    expect(log.map((entry) => [entry.hook_event_name, entry.tool_name])).toEqual([
+      ["PreToolUse", "Bash"],
+      ["PreToolUse", "Bash"],
+    ]);
+  });
+
   it("does not offer a tool denied by name", async (test) => {
     const client = await connect(test, await place(), ["--disallowedTools", "Bash"]);
     const { tools } = await client.listTools();

@@ -9,6 +9,7 @@ import { costCommand } from "./cost.ts";
 import { exitCommand } from "./exit.ts";
 import { createHelpCommand } from "./help.ts";
 import { initCommand } from "./init.ts";
+import { mcpCommand } from "./mcp.ts";
 import { memoryCommand } from "./memory.ts";
 import { modelCommand } from "./model.ts";
 import { permissionsCommand } from "./permissions.ts";
@@ -27,6 +28,7 @@ export const builtinCommands: readonly SlashCommand[] = [
   rewindCommand,
   permissionsCommand,
   memoryCommand,
+  mcpCommand,
   initCommand,
   statusCommand,
   configCommand,
