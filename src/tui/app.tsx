@@ -112,10 +112,19 @@ export function App({ controller, settings, onExternalInterrupt, now = Date.now 
     state.permission === undefined &&
     picker === undefined;
 
+  // Tab completes in an open `/` or `@` menu; only otherwise does it go to the MCP question.
+  const [menuOpen, setMenuOpen] = useState(false);
   useInput((_input, key) => {
     if (key.tab && key.shift) controller.cycleMode();
     // The MCP question waits without the keyboard; Tab hands it over.
-    else if (key.tab && mcp.state.approval && !state.permission && !elicitation && !picker)
+    else if (
+      key.tab &&
+      !menuOpen &&
+      mcp.state.approval &&
+      !state.permission &&
+      !elicitation &&
+      !picker
+    )
       mcp.focus();
   });
 
@@ -231,6 +240,7 @@ export function App({ controller, settings, onExternalInterrupt, now = Date.now 
                 onEditPrevious={openPicker}
                 {...(draft ? { draft } : {})}
                 onClearOrExit={onCtrlC}
+                onMenuChange={setMenuOpen}
                 width={width}
               />
             </Box>

@@ -94,7 +94,7 @@ function setup() {
     answerPermission: () => undefined,
     cycleMode: () => undefined,
     attachTerminal: () => () => undefined,
-    commands: [],
+    commands: [{ name: "help", description: "Show help", run: () => undefined }],
     mcp,
     cwd: dir,
     historyFile: join(dir, "history.jsonl"),
@@ -138,6 +138,17 @@ describe("MCP approval question on the screen", () => {
     expect(submit).not.toHaveBeenCalled();
     await settle();
     expect(view.lastFrame()).not.toContain('MCP server "github"');
+  });
+
+  it("mcp screen › Tab completes in an open / menu instead of taking the question", async () => {
+    const { view, press, submit, decisions } = setup();
+    await settle();
+    await press("/", "h", TAB);
+    expect(view.lastFrame()).not.toContain("1. Approve: start it now");
+    expect(view.lastFrame()).toContain("/help");
+    await press(ENTER);
+    expect(submit).toHaveBeenCalledWith("/help");
+    expect(decisions).toEqual([]);
   });
 
   it("mcp screen › Esc gives the keyboard back to the prompt; Down then Enter denies", async () => {

@@ -46,6 +46,8 @@ export interface PromptEditorProps {
   draft?: { text: string; serial: number };
   /** Columns the box takes; defaults to the terminal's width. */
   width?: number;
+  /** Told when a `/` or `@` menu opens or closes (the app leaves Tab to an open menu). */
+  onMenuChange?: (open: boolean) => void;
   /**
    * False while something else owns the keyboard (a permission prompt, a picker): keys and
    * pastes are left to it, and what was typed is kept. Default true.
@@ -185,6 +187,9 @@ export function PromptEditor(props: PromptEditorProps): JSX.Element {
   const shown = rows.slice(first, first + MAX_TEXT_ROWS);
   const menu = active ? currentMenu(model, context()) : undefined;
   const empty = model.editor.text === "";
+  const menuOpen = menu !== undefined;
+  const { onMenuChange } = props;
+  useEffect(() => onMenuChange?.(menuOpen), [menuOpen, onMenuChange]);
 
   return (
     <Box flexDirection="column" width={width}>
