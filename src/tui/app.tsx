@@ -164,6 +164,7 @@ export function App({ controller, settings, onExternalInterrupt, now = Date.now 
                 since={busySince}
                 now={clock}
                 color={settings.color}
+                still={streaming}
               />
             ) : null}
             {state.queued.map((text, index) => (
@@ -327,14 +328,17 @@ function Working({
   since,
   now,
   color,
+  still,
 }: {
   label: string;
   since: number;
   now: number;
   color: boolean;
+  /** While the answer streams above, the text shows the progress: the spinner holds still. */
+  still: boolean;
 }) {
   const frames = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏";
-  const frame = frames[Math.floor(now / 80) % frames.length] ?? "·";
+  const frame = still ? "⠿" : (frames[Math.floor(now / 80) % frames.length] ?? "·");
   const seconds = Math.max(0, Math.floor((now - since) / 1000));
   return (
     <Box marginTop={1}>

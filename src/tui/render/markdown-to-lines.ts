@@ -98,26 +98,37 @@ export function joinBlocks(blocks: readonly Line[][]): Line[] {
 }
 
 /**
- * The block still being streamed, cheaply: its raw text as plain wrapped rows, from at most its
- * last `maxLines` source lines. An unclosed code block's finished lines are highlighted when a
- * highlighter is given and the block is short, so they look (and are written to the terminal)
- * the same as when the block is done; the line being typed stays plain.
+ * The block still being streamed, from at most its last `maxLines` rows. With `options` it is
+ * drawn as it will be when done, so its rows reach the scrollback unchanged (and are not written
+ * to the terminal twice): a short block is laid out as Markdown (headings, bullets, emphasis), a
+ * short unclosed code block highlighted, the line being typed included. Without options, or for a
+ * long block (laid out again on every token, that would cost too much), its raw text is shown as
+ * plain wrapped rows.
  */
 export function openBlockLines(
   open: OpenBlock,
   width: number,
   maxLines = Number.POSITIVE_INFINITY,
-  highlighter?: CodeHighlighter,
+  options?: MarkdownOptions,
 ): Line[] {
   const columns = Math.max(1, Math.floor(width));
+  const tail = (lines: Line[]): Line[] =>
+    Number.isFinite(maxLines) ? lines.slice(-Math.max(1, maxLines)) : lines;
+  if (options !== undefined) {
+    if (open.code !== undefined) {
+      const highlighter = options.color ? options.highlighter : undefined;
+      const highlighted = highlighter && highlightedOpenCode(open.code, highlighter);
+      if (highlighted) return tail(highlighted.flatMap((segments) => codeRows(segments, columns)));
+    } else if (open.source.length <= MAX_OPEN_MARKDOWN_CHARS) {
+      return tail(blockLines(open.source, { ...options, width: columns, cache: undefined }));
+    }
+  }
   // A source line longer than the rows it could fill is cut to its end first, so one huge line
   // is not re-wrapped whole on every token.
   const limit = Number.isFinite(maxLines) ? (maxLines + 1) * columns : Number.POSITIVE_INFINITY;
   const clip = (line: string) =>
     line.length > limit ? "…" + line.slice(line.length - limit) : line;
   if (open.code !== undefined) {
-    const highlighted = highlighter && highlightedOpenCode(open.code, highlighter, maxLines);
-    if (highlighted) return highlighted.flatMap((segments) => codeRows(segments, columns));
     return lastLines(open.code.text.replace(/\n$/, ""), maxLines).flatMap((line) =>
       codeRows(line === "" ? [] : [{ text: expandTabs(clip(line)) }], columns),
     );
@@ -130,33 +141,29 @@ export function openBlockLines(
   );
 }
 
-/** Open code blocks longer than this are shown plain until done: each new line highlights all. */
+/** Open blocks up to this size are laid out as Markdown on every token. */
+const MAX_OPEN_MARKDOWN_CHARS = 4_000;
+/** Open code blocks longer than this are shown plain until done: each token highlights all. */
 const MAX_OPEN_HIGHLIGHT_LINES = 100;
-/** The last open block highlighted: its finished lines only change when a line is finished. */
+/** The last open code highlighted, so a frame without new code does not highlight again. */
 let openHighlight: { key: string; language: string | undefined; lines: Segment[][] } | undefined;
 
 function highlightedOpenCode(
   code: { language: string | undefined; text: string },
   highlighter: CodeHighlighter,
-  maxLines: number,
 ): Segment[][] | undefined {
-  const end = code.text.lastIndexOf("\n");
-  const finished = end === -1 ? "" : code.text.slice(0, end);
-  const typing = code.text.slice(end + 1);
-  let lines: Segment[][] = [];
-  if (finished !== "" || end === 0) {
-    const expanded = finished.split("\n").map((line) => expandTabs(line));
-    if (expanded.length > MAX_OPEN_HIGHLIGHT_LINES) return undefined;
-    const key = expanded.join("\n");
-    if (openHighlight?.key !== key || openHighlight.language !== code.language) {
-      const result = highlighter.highlight(key, code.language);
-      if (result === undefined) return undefined;
-      openHighlight = { key, language: code.language, lines: result };
-    }
-    lines = openHighlight.lines;
+  const expanded = code.text
+    .replace(/\n$/, "")
+    .split("\n")
+    .map((line) => expandTabs(line));
+  if (expanded.length > MAX_OPEN_HIGHLIGHT_LINES) return undefined;
+  const key = expanded.join("\n");
+  if (openHighlight?.key !== key || openHighlight.language !== code.language) {
+    const result = highlighter.highlight(key, code.language);
+    if (result === undefined) return undefined;
+    openHighlight = { key, language: code.language, lines: result };
   }
-  const all = typing === "" ? lines : [...lines, [{ text: expandTabs(typing) }]];
-  return Number.isFinite(maxLines) ? all.slice(-Math.max(1, maxLines)) : all;
+  return openHighlight.lines;
 }
 
 /** The last `count` lines of a text, found from its end. */

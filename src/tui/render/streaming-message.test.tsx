@@ -33,18 +33,29 @@ describe("StreamingMessage", () => {
     expect(text).toContain("Done with bold.\n\nStill **open");
   });
 
-  it("highlights an unclosed code block's finished lines as the closed block will be", () => {
+  it("highlights an unclosed code block as the closed block will be", () => {
     const s = stream();
     expect(s.show({ text: "```ts\nconst a = 1;\nlet b" })).toContain("  const a = 1;");
     const open = s.frame();
     expect(open).toContain("\u001b[35mconst");
-    // The line being typed stays plain until it is finished.
-    expect(open).toContain("  let b");
-    expect(open).not.toContain("\u001b[35mlet");
+    // The line being typed too.
+    expect(open).toContain("\u001b[35mlet");
     const closed = s.show({ text: "```ts\nconst a = 1;\nlet b = 2;\n```\n" });
     expect(closed).toContain("  const a = 1;");
     const firstRow = (frame: string) => frame.split("\n").find((row) => row.includes("const"));
     expect(firstRow(s.frame())).toBe(firstRow(open));
+  });
+
+  it("draws the paragraph being written as it will be when done: emphasis, bullets", () => {
+    const s = stream();
+    const open = s.show({ text: "Some **bold** words\n- one item" });
+    expect(open).toContain("• one item");
+    const openFrame = s.frame();
+    expect(openFrame).toContain("\u001b[1mbold");
+    const done = s.show({ text: "Some **bold** words\n- one item\n\nNext" });
+    const row = (frame: string) => frame.split("\n").find((line) => line.includes("bold"));
+    expect(row(s.frame())).toBe(row(openFrame));
+    expect(done).toContain("• one item");
   });
 
   it("keeps to maxLines rows, showing the newest", () => {
@@ -53,7 +64,8 @@ describe("StreamingMessage", () => {
     const text = show({ text: lines, maxLines: 10 });
     const rows = text.split("\n");
     expect(rows.length).toBeLessThanOrEqual(10);
-    expect(rows.at(-1)).toBe("- item 99");
+    // Drawn as the finished list will be.
+    expect(rows.at(-1)).toBe("• item 99");
     expect(text).not.toContain("item 80");
   });
 

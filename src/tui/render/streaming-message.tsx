@@ -8,7 +8,6 @@ import { LinesView } from "./lines-view.tsx";
 import { BlocksView, markdownOptions } from "./markdown.tsx";
 import { createBlockSplitter, type BlockSplit, type BlockSplitter } from "./markdown-blocks.ts";
 import { blockLines, openBlockLines, type MarkdownOptions } from "./markdown-to-lines.ts";
-import type { CodeHighlighter } from "./highlight.ts";
 import { useRenderSettings } from "./render-settings.tsx";
 import { plainLine, type Line } from "./segments.ts";
 import { expandTabs, sanitizeText } from "./terminal-text.ts";
@@ -42,7 +41,7 @@ export function StreamingMessage({ text, thinking, width, maxLines }: StreamingM
   if (maxLines === undefined) {
     const blocks = split.done.map((source) => blockLines(source, options));
     if (split.open !== undefined)
-      blocks.push(openBlockLines(split.open, width, undefined, highlighterOf(options)));
+      blocks.push(openBlockLines(split.open, width, undefined, options));
     return (
       <Box flexDirection="column" width={width}>
         <LinesView lines={thinkingPart} />
@@ -78,9 +77,7 @@ export function* newestLinesFirst(
     emitted = true;
   };
   if (split.open !== undefined) {
-    yield* emitBlock(
-      openBlockLines(split.open, options.width, maxOpenLines, highlighterOf(options)),
-    );
+    yield* emitBlock(openBlockLines(split.open, options.width, maxOpenLines, options));
   }
   for (let index = split.done.length - 1; index >= 0; index--) {
     yield* emitBlock(blockLines(split.done[index] as string, options)); // index is within bounds
@@ -108,9 +105,4 @@ function thinkingRows(thinking: string, answering: boolean, rows: number, width:
         : truncateSegments([{ text: expandTabs(line), style: THINKING_STYLE }], width - 2),
   }));
   return [header, ...tail];
-}
-
-/** The highlighter code is coloured with, as finished blocks use it (none without colour). */
-function highlighterOf(options: MarkdownOptions): CodeHighlighter | undefined {
-  return options.color ? options.highlighter : undefined;
 }

@@ -174,6 +174,9 @@ describe("frameUpdate", () => {
       "⠋",
       "\u001B[1mb\u001B[22m",
       "\u001B[36mc\u001B[39m",
+      "\u001B[2md\u001B[22m",
+      "\u001B[1m\u001B[2mbd\u001B[22m",
+      "\u001B[38;5;208mo\u001B[39m",
       " ",
     );
     const line = fc

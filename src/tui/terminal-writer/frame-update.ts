@@ -219,14 +219,64 @@ function changedPart(
   const sameWidth = width(plain(oldMiddle)) === width(plain(newMiddle));
   // When the middle changed width, the rest of the row moves and is written again.
   const written = sameWidth ? newMiddle : after.slice(start);
-  const styles = prefix.filter((t) => t.style).map((t) => t.text);
+  const styles = styleInForce(prefix.filter((t) => t.style).map((t) => t.text));
   const styled = styles.length > 0 || written.some((t) => t.escape);
   const shrunk = !sameWidth && width(plain(after)) < width(plain(before));
   return (
     toColumn(width(plain(prefix))) +
-    styles.join("") +
+    styles +
     written.map((t) => t.text).join("") +
     (styled ? resetStyle : "") +
     (shrunk ? eraseToEnd : "")
   );
+}
+
+/** Each SGR parameter's slot: a later code for the same slot replaces an earlier one. */
+function slotOf(code: number): string | undefined {
+  if (code === 1 || code === 2 || code === 22) return "weight";
+  if (code === 3 || code === 23) return "italic";
+  if (code === 4 || code === 24) return "underline";
+  if (code === 5 || code === 25) return "blink";
+  if (code === 7 || code === 27) return "inverse";
+  if (code === 8 || code === 28) return "hidden";
+  if (code === 9 || code === 29) return "strike";
+  if ((code >= 30 && code <= 37) || code === 39 || (code >= 90 && code <= 97)) return "fg";
+  if ((code >= 40 && code <= 47) || code === 49 || (code >= 100 && code <= 107)) return "bg";
+  return undefined;
+}
+
+/** Codes that put a slot back to the default: nothing to replay. */
+const RESETS = new Set([22, 23, 24, 25, 27, 28, 29, 39, 49]);
+
+/**
+ * The style a row is in after `codes` (SGR sequences, from the default style), as one short
+ * sequence: open-and-closed pairs cancel out, so a highlighted line's prefix costs a code or two
+ * instead of every colour it passed through. Bold and dim share one reset (22), so both are kept
+ * in order. With a code it does not model (256-colour, RGB), every code is replayed as written.
+ */
+function styleInForce(codes: readonly string[]): string {
+  const slots = new Map<string, string[]>();
+  const order: string[] = [];
+  for (const sequence of codes) {
+    const params = sequence.slice(2, -1);
+    const parts = params === "" ? ["0"] : params.split(";");
+    // 38;5;n, 48;2;r;g;b and the like: too rare to model; everything is replayed as written.
+    if (parts.length > 1 || parts.some((part) => !/^\d+$/.test(part))) return codes.join("");
+    const code = Number(parts[0]);
+    if (code === 0) {
+      slots.clear();
+      order.length = 0;
+      continue;
+    }
+    const slot = slotOf(code);
+    if (slot === undefined) {
+      order.push(sequence);
+      continue;
+    }
+    if (RESETS.has(code)) slots.delete(slot);
+    else if (slot === "weight") slots.set(slot, [...(slots.get(slot) ?? []), String(code)]);
+    else slots.set(slot, [String(code)]);
+  }
+  const kept = [...slots.values()].flat();
+  return (kept.length > 0 ? `${CSI}${kept.join(";")}m` : "") + order.join("");
 }
