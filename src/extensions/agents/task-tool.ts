@@ -182,11 +182,9 @@ export function createTaskTool(options: TaskToolOptions): Tool {
 /** The Task tool's description: what it does and the agent types the model may choose. */
 function describe(definitions: readonly AgentDefinition[]): string {
   const types = definitions.map((d) => `- ${d.name}: ${oneParagraph(d.description)}`).join("\n");
-  return `Launch a subagent: an agent with its own fresh context and its own tools that works on a task by itself and returns only its final message.
+  return `Launch a subagent: a fresh context and its own tools; it works on the task alone and returns only its final message. Use it for broad searches and self-contained work whose details you need not keep. It sees none of this conversation: give a complete prompt (the task, what you know, what to report). Several Task calls in one message run concurrently. The user does not see its result: summarise what matters.
 
-Use it for broad searches and self-contained pieces of work whose details you do not need in your own context. The subagent sees none of this conversation: give it a complete prompt (what to do, what you know, what to report back). Several Task calls in one message run concurrently. Its result is not shown to the user: summarise what matters.
-
-Available agent types (subagent_type):
+Agent types (subagent_type):
 ${types}`;
 }
 
