@@ -40,7 +40,12 @@ import {
   type ToolSession,
   type ToolSessionOptions,
 } from "../tools/index.ts";
-import { configureSandbox, createExecutor, sandboxWish } from "../sandbox/index.ts";
+import {
+  configureSandbox,
+  createExecutor,
+  sandboxWish,
+  type SandboxSetup,
+} from "../sandbox/index.ts";
 import {
   cairnHome,
   isTrusted,
@@ -289,8 +294,12 @@ export async function extraDirectories(
 
 /** A bare tool name in the deny list removes the tools it names from what the model is offered. */
 function availableTools(all: readonly Tool[], policy: PermissionPolicy): Tool[] {
-  const bare = policy.deny.filter((r) => r.specifier === undefined);
-  return all.filter((t) => !bare.some((rule) => ruleNamesTool(rule, t.name)));
+  return all.filter((t) => offersTool(policy, t.name));
+}
+
+/** Whether a tool of this name is in the model's list: not removed by a deny rule naming it whole. */
+function offersTool(policy: PermissionPolicy, name: string): boolean {
+  return !policy.deny.some((rule) => rule.specifier === undefined && ruleNamesTool(rule, name));
 }
 
 /**
@@ -352,6 +361,19 @@ export async function createSession(
   );
   // Awaited below; if connecting fails first, its failure is the one reported.
   agentsLoading.catch(() => undefined);
+  // Probing bubblewrap runs it once (~10 ms, spent waiting on the child): started now, it runs
+  // while the model's SDK loads. Without the Bash tool there is nothing to confine.
+  // sandbox.network.allowedDomains lets commands reach those hosts through cairn's proxy, which
+  // starts with the first command that could use it.
+  const sandboxReady = offersTool(policy, "Bash")
+    ? configureSandbox({
+        wish: sandboxWish(args, env, effective.sandbox?.enabled),
+        platform: process.platform,
+        env,
+        network: networkSettings(effective),
+      })
+    : Promise.resolve<SandboxSetup>({ executor: createExecutor({ mode: "none" }) });
+  sandboxReady.catch(() => undefined);
   const [model, prompts] = await Promise.all([
     connect(args.model ?? effective.model, env, settings, cwd),
     loadSessionPrompts({
@@ -367,19 +389,7 @@ export async function createSession(
     }),
   ]);
   const agentDefinitions = await agentsLoading;
-  const tools = toolsFor(model.resolved, env, policy, prompts);
-  const wish = sandboxWish(args, env, effective.sandbox?.enabled);
-  // Probing bubblewrap runs it once (~10 ms); without the Bash tool there is nothing to confine.
-  // sandbox.network.allowedDomains lets commands reach those hosts through cairn's proxy, which
-  // starts with the first command that could use it.
-  const sandbox = tools.some((tool) => tool.name === "Bash")
-    ? await configureSandbox({
-        wish,
-        platform: process.platform,
-        env,
-        network: networkSettings(effective),
-      })
-    : { executor: createExecutor({ mode: "none" }) };
+  const sandbox = await sandboxReady;
   const toolSession = await folderToolSession(args, cwd, settings, policy, env, sandbox.executor);
   // Servers connect in the background; print mode waits for them, the TUI does not.
   const mcp = await loadMcp({
