@@ -185,8 +185,9 @@ export async function streamAnswer(
   await waitForQuiet(recording.data, 300);
   const cpu = cpuMs(pid) - cpuBefore;
   const taken = readRecording(recording);
-  const lastEnd = taken.bytes.lastIndexOf(endMarker);
-  const endAt = taken.timeOf(lastEnd);
+  // The stream ends with the last bytes written before the terminal went quiet. (The end marker
+  // itself need not appear whole in the bytes: a row that grew is written only where it changed.)
+  const endAt = taken.chunks.at(-1)?.at ?? Number.NaN;
   const all = taken.frames().filter((f) => f.at >= received && f.at <= endAt);
   const frames = all.map((f) => f.at);
   const streamMs = endAt - received;
