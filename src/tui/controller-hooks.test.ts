@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { parseArgs } from "../cli/args.ts";
 import { startFakeLlm, type FakeLlm } from "../../test/fake-llm/index.ts";
 import type { Scenario } from "../../test/fake-llm/scenario.ts";
+import { controllerEnv } from "./controller-test-kit.ts";
 import { createController, type Controller } from "./controller.ts";
 
 let server: FakeLlm;
@@ -25,15 +26,7 @@ async function start(scenario: Scenario, home: string, root: string): Promise<Co
   return createController({
     args: parseArgs(["--model", "anthropic/claude-sonnet-4-5"]),
     cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      HOME: home,
-      CAIRN_HOME: join(home, ".cairn"),
-      ANTHROPIC_API_KEY: "test-key",
-      ANTHROPIC_BASE_URL: server.url,
-      CAIRN_RETRY_BASE_MS: "5",
-      CAIRN_SANDBOX: "0",
-    },
+    env: controllerEnv(home, server),
     version: "0.0.0-test",
     commands: [],
     runCommand: () => Promise.resolve(false),

@@ -3,15 +3,14 @@
 // the server and its tools join the next request), changed tool definitions, /mcp, and MCP
 // prompts as slash commands. Real servers over stdio, the scripted model server.
 
-import { mkdtemp, readFile, realpath, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseArgs } from "../cli/args.ts";
-import { startFakeLlm, type FakeLlm } from "../../test/fake-llm/index.ts";
 import type { Scenario } from "../../test/fake-llm/scenario.ts";
 import { toolOutputs } from "../../test/e2e/wires.ts";
 import { builtinCommands, parseSlashCommand, runSlashCommand } from "./commands/index.ts";
+import { controllerEnv, useControllerWorld } from "./controller-test-kit.ts";
 import { createController, type Controller } from "./controller.ts";
 import type { McpUiState } from "./mcp-ui.ts";
 
@@ -21,53 +20,23 @@ const everything = resolve(
   "../../node_modules/@modelcontextprotocol/server-everything/dist/index.js",
 );
 
-let server: FakeLlm;
-let home: string;
-let root: string;
-const open: Controller[] = [];
-
-beforeAll(async () => {
-  server = await startFakeLlm({ scenario: { turns: [] } });
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(async () => {
-  home = await realpath(await mkdtemp(join(tmpdir(), "cairn-tui-mcp-home-")));
-  root = await realpath(await mkdtemp(join(tmpdir(), "cairn-tui-mcp-root-")));
-  vi.stubEnv("HOME", home);
-  server.requests.length = 0;
-  server.violations.length = 0;
-});
-afterEach(async () => {
-  for (const controller of open.splice(0)) await controller.close();
-  vi.unstubAllEnvs();
-  expect(server.violations).toEqual([]);
-});
+const world = useControllerWorld("cairn-tui-mcp");
 
 const reply = (text: string) => ({ blocks: [{ type: "text" as const, text }] });
 
 async function start(scenario: Scenario, flags: string[] = []): Promise<Controller> {
-  server.setScenario(scenario);
+  world.server.setScenario(scenario);
   const controller = await createController({
     args: parseArgs(["--model", "anthropic/claude-sonnet-4-5", ...flags]),
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      HOME: home,
-      CAIRN_HOME: join(home, ".cairn"),
-      ANTHROPIC_API_KEY: "test-key",
-      ANTHROPIC_BASE_URL: server.url,
-      CAIRN_RETRY_BASE_MS: "5",
-      CAIRN_SANDBOX: "0",
-    },
+    cwd: world.root,
+    env: controllerEnv(world.home, world.server),
     version: "0.0.0-test",
     commands: builtinCommands,
     runCommand: runSlashCommand,
     isCommand: (input) => parseSlashCommand(input) !== undefined,
     frameMs: 0,
   });
-  open.push(controller);
+  world.open.push(controller);
   return controller;
 }
 
@@ -105,7 +74,8 @@ async function until(predicate: () => boolean, what: string): Promise<void> {
 }
 
 function toolNames(index: number): string[] {
-  const body = server.requests[index]?.body as { tools?: Array<{ name: string }> } | undefined;
+  const body = world.server.requests[index]?.body as
+    { tools?: Array<{ name: string }> } | undefined;
   return (body?.tools ?? []).map((t) => t.name);
 }
 
@@ -119,7 +89,7 @@ function notices(controller: Controller): string {
 
 async function projectServer(args: string[]): Promise<void> {
   await writeFile(
-    join(root, ".mcp.json"),
+    join(world.root, ".mcp.json"),
     JSON.stringify({ mcpServers: { tiny: { command: process.execPath, args: [tiny, ...args] } } }),
   );
 }
@@ -134,7 +104,7 @@ describe("MCP approval in the interactive UI", () => {
     // The question does not hold up the first prompt.
     controller.submit("hello");
     await controller.idle();
-    expect(server.requests).toHaveLength(1);
+    expect(world.server.requests).toHaveLength(1);
     expect(toolNames(0).some((n) => n.startsWith("mcp__tiny__"))).toBe(false);
     expect(controller.mcp?.getState().approval?.server).toBe("tiny");
 
@@ -145,7 +115,7 @@ describe("MCP approval in the interactive UI", () => {
       "the approved server to connect",
     );
     const local = JSON.parse(
-      await readFile(join(root, ".cairn", "settings.local.json"), "utf8"),
+      await readFile(join(world.root, ".cairn", "settings.local.json"), "utf8"),
     ) as { enabledMcpjsonServers?: string[] };
     expect(local.enabledMcpjsonServers).toEqual(["tiny"]);
 
@@ -158,7 +128,7 @@ describe("MCP approval in the interactive UI", () => {
   }, 20_000);
 
   it("mcp ui › denying records the choice and the server stays off", async () => {
-    const marker = join(root, "started.txt");
+    const marker = join(world.root, "started.txt");
     await projectServer(["marker", marker]);
     const controller = await start({ turns: [] }, ["--trust"]);
     const asked = await waitForMcp(controller, (s) => s.approval !== undefined);
@@ -166,7 +136,7 @@ describe("MCP approval in the interactive UI", () => {
     await waitForMcp(controller, (s) => s.approval === undefined);
     await until(() => notices(controller).includes("Denied"), "the notice");
     const local = JSON.parse(
-      await readFile(join(root, ".cairn", "settings.local.json"), "utf8"),
+      await readFile(join(world.root, ".cairn", "settings.local.json"), "utf8"),
     ) as { disabledMcpjsonServers?: string[] };
     expect(local.disabledMcpjsonServers).toEqual(["tiny"]);
     expect(controller.mcp?.statuses()[0]?.status).toBe("disabled");
@@ -195,7 +165,7 @@ describe("MCP approval in the interactive UI", () => {
   }, 20_000);
 
   it("mcp ui › changed tool definitions are asked about; accepting offers them again", async () => {
-    const description = join(root, "description.txt");
+    const description = join(world.root, "description.txt");
     await writeFile(description, "first version");
     const config = JSON.stringify({
       mcpServers: {
@@ -224,7 +194,7 @@ describe("MCP approval in the interactive UI", () => {
     controller.submit("now");
     await controller.idle();
     expect(toolNames(1)).toContain("mcp__changing__probe");
-    const sent = server.requests[1]?.body as {
+    const sent = world.server.requests[1]?.body as {
       tools: Array<{ name: string; description: string }>;
     };
     expect(sent.tools.find((t) => t.name === "mcp__changing__probe")?.description).toContain(
@@ -265,7 +235,7 @@ describe("MCP elicitation in the interactive UI", () => {
       content: { name: "Grace Hopper", check: true },
     });
     await controller.idle();
-    const outputs = toolOutputs("anthropic", server.requests[1]?.body ?? { messages: [] });
+    const outputs = toolOutputs("anthropic", world.server.requests[1]?.body ?? { messages: [] });
     expect(outputs.map(([, text]) => text).join("\n")).toContain("- Name: Grace Hopper");
     expect(controller.mcp?.getState().elicitation).toBeUndefined();
   }, 20_000);
@@ -287,7 +257,7 @@ describe("MCP prompts in the interactive UI", () => {
 
     controller.submit("/mcp__everything__args-prompt Paris");
     await controller.idle();
-    const body = server.requests[0]?.body as {
+    const body = world.server.requests[0]?.body as {
       messages: Array<{ role: string; content: Array<{ type: string; text?: string }> }>;
     };
     const first = body.messages.find((m) => m.role === "user");

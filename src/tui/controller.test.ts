@@ -1,41 +1,16 @@
-import { mkdir, readFile, realpath, writeFile } from "node:fs/promises";
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseArgs } from "../cli/args.ts";
-import { startFakeLlm, type FakeLlm } from "../../test/fake-llm/index.ts";
 import type { Scenario, ScriptedBlock } from "../../test/fake-llm/scenario.ts";
 import { toolOutputs } from "../../test/e2e/wires.ts";
+import { controllerEnv, useControllerWorld } from "./controller-test-kit.ts";
 import { createController, nextMode, type Controller } from "./controller.ts";
 import { rewindCommand } from "./commands/rewind.ts";
 import type { CommandContext, EarlierPrompt, SlashCommand } from "./types.ts";
 import type { UiState } from "./view-model.ts";
 
-let server: FakeLlm;
-let home: string;
-let root: string;
-const open: Controller[] = [];
-
-beforeAll(async () => {
-  server = await startFakeLlm({ scenario: { turns: [] } });
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(async () => {
-  home = await realpath(await mkdtemp(join(tmpdir(), "cairn-tui-home-")));
-  root = await realpath(await mkdtemp(join(tmpdir(), "cairn-tui-root-")));
-  // The user's own ~/.claude and ~/.cairn must not leak into the session.
-  vi.stubEnv("HOME", home);
-  server.requests.length = 0;
-  server.violations.length = 0;
-});
-afterEach(async () => {
-  for (const controller of open.splice(0)) await controller.close();
-  vi.unstubAllEnvs();
-  expect(server.violations).toEqual([]);
-});
+const world = useControllerWorld("cairn-tui");
 
 const text = (t: string): ScriptedBlock => ({ type: "text", text: t });
 const call = (name: string, input: unknown, id?: string): ScriptedBlock => ({
@@ -64,27 +39,18 @@ async function start(
   flags: string[] = [],
   commands: SlashCommand[] = [],
 ): Promise<Controller> {
-  server.setScenario(scenario);
+  world.server.setScenario(scenario);
   const controller = await createController({
     args: parseArgs(["--model", "anthropic/claude-sonnet-4-5", ...flags]),
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      HOME: home,
-      CAIRN_HOME: join(home, ".cairn"),
-      ANTHROPIC_API_KEY: "test-key",
-      ANTHROPIC_BASE_URL: server.url,
-      CAIRN_RETRY_BASE_MS: "5",
-      CAIRN_TEST_TOOLS: "1",
-      CAIRN_SANDBOX: "0",
-    },
+    cwd: world.root,
+    env: controllerEnv(world.home, world.server, { CAIRN_TEST_TOOLS: "1" }),
     version: "0.0.0-test",
     commands,
     runCommand,
     isCommand: (input) => input.startsWith("/"),
     frameMs: 0,
   });
-  open.push(controller);
+  world.open.push(controller);
   return controller;
 }
 
@@ -108,7 +74,7 @@ function waitFor(controller: Controller, predicate: (state: UiState) => boolean)
   });
 }
 
-const lastToolOutputs = () => toolOutputs("anthropic", server.requests.at(-1)?.body);
+const lastToolOutputs = () => toolOutputs("anthropic", world.server.requests.at(-1)?.body);
 
 describe("the interactive controller", () => {
   it("streams a run into the view and records it in the transcript", async () => {
@@ -153,7 +119,7 @@ describe("the interactive controller", () => {
     });
     controller.answerPermission({ type: "allow_once" });
     await controller.idle();
-    expect(await readFile(join(root, "notes/a.txt"), "utf8")).toBe("hi\n");
+    expect(await readFile(join(world.root, "notes/a.txt"), "utf8")).toBe("hi\n");
     const state = controller.getState();
     expect(state.permission).toBeUndefined();
     expect(state.history.find((i) => i.type === "tool")).toMatchObject({
@@ -201,13 +167,13 @@ describe("the interactive controller", () => {
     controller.submit("write two files");
     await controller.idle();
     expect(asks).toBe(1);
-    expect(await readFile(join(root, "src/b.txt"), "utf8")).toBe("b");
+    expect(await readFile(join(world.root, "src/b.txt"), "utf8")).toBe("b");
     expect(controller.context.info.rules.allow).toContain("Edit(/src/**) (session)");
   });
 
   it("allows always for the project by writing .cairn/settings.local.json, and says so", async () => {
-    await mkdir(join(root, ".cairn"));
-    await writeFile(join(root, ".cairn", "settings.local.json"), '{ "model": "x/y" }\n');
+    await mkdir(join(world.root, ".cairn"));
+    await writeFile(join(world.root, ".cairn", "settings.local.json"), '{ "model": "x/y" }\n');
     const controller = await start(
       {
         turns: [
@@ -226,7 +192,7 @@ describe("the interactive controller", () => {
       s.history.some((i) => i.type === "notice" && i.text.includes("settings.local.json")),
     );
     const saved = JSON.parse(
-      await readFile(join(root, ".cairn", "settings.local.json"), "utf8"),
+      await readFile(join(world.root, ".cairn", "settings.local.json"), "utf8"),
     ) as {
       model: string;
       permissions: { allow: string[] };
@@ -310,7 +276,7 @@ describe("the interactive controller", () => {
     // acceptEdits writes inside the workspace without asking.
     controller.submit("write");
     await controller.idle();
-    expect(await readFile(join(root, "a.txt"), "utf8")).toBe("x");
+    expect(await readFile(join(world.root, "a.txt"), "utf8")).toBe("x");
     controller.cycleMode();
     controller.cycleMode();
     expect(controller.getState().status.mode).toBe("default");
@@ -342,7 +308,7 @@ describe("the interactive controller", () => {
     first.submit("remember this");
     await first.idle();
     await first.close();
-    open.splice(open.indexOf(first), 1);
+    world.open.splice(world.open.indexOf(first), 1);
 
     const second = await start({ turns: [] }, ["-c"]);
     expect(
@@ -353,7 +319,7 @@ describe("the interactive controller", () => {
 
 /** The messages of recorded request `index` (Anthropic wire), without cache markers. */
 function sentMessages(index: number): Array<{ role: string; content: unknown[] }> {
-  const body = server.requests[index]?.body as
+  const body = world.server.requests[index]?.body as
     | { messages?: Array<{ role: string; content: string | Array<Record<string, unknown>> }> }
     | undefined;
   return (body?.messages ?? []).map((m) => ({
@@ -428,7 +394,7 @@ describe("an Esc interruption in the conversation", () => {
     first.interrupt();
     await first.idle();
     await first.close();
-    open.splice(open.indexOf(first), 1);
+    world.open.splice(world.open.indexOf(first), 1);
 
     const second = await start({ turns: [{ blocks: [text("resumed")] }] }, ["-c"]);
     expect(second.getState().history.map((i) => (i.type === "notice" ? i.text : i.type))).toEqual([
@@ -437,7 +403,7 @@ describe("an Esc interruption in the conversation", () => {
     ]);
     second.submit("try again");
     await second.idle();
-    expect(sentMessages(server.requests.length - 1)).toEqual([
+    expect(sentMessages(world.server.requests.length - 1)).toEqual([
       {
         role: "user",
         content: [
@@ -465,9 +431,9 @@ describe("going back in the UI", () => {
   /** Two turns that write notes.md (v1, then v2), then whatever `more` scripts. */
   const twoWrites = (more: Scenario["turns"] = []): Scenario => ({
     turns: [
-      { blocks: [call("Write", { file_path: join(root, "notes.md"), content: "v1\n" })] },
+      { blocks: [call("Write", { file_path: join(world.root, "notes.md"), content: "v1\n" })] },
       { blocks: [text("wrote v1")] },
-      { blocks: [call("Write", { file_path: join(root, "notes.md"), content: "v2\n" })] },
+      { blocks: [call("Write", { file_path: join(world.root, "notes.md"), content: "v2\n" })] },
       { blocks: [text("wrote v2")] },
       ...more,
     ],
@@ -488,16 +454,16 @@ describe("going back in the UI", () => {
     await controller.idle();
     controller.submit("write v2");
     await controller.idle();
-    expect(await readFile(join(root, "notes.md"), "utf8")).toBe("v2\n");
+    expect(await readFile(join(world.root, "notes.md"), "utf8")).toBe("v2\n");
     controller.submit("/rewind 2");
     await controller.idle();
     await waitFor(controller, () => notices(controller).includes("Files put back"));
-    expect(await readFile(join(root, "notes.md"), "utf8")).toBe("v1\n");
+    expect(await readFile(join(world.root, "notes.md"), "utf8")).toBe("v1\n");
     expect(notices(controller)).toMatch(/restored +notes\.md/);
     expect(notices(controller)).toContain("The conversation is unchanged");
     controller.submit("and now?");
     await controller.idle();
-    expect(JSON.stringify(sentMessages(server.requests.length - 1))).toContain("write v2");
+    expect(JSON.stringify(sentMessages(world.server.requests.length - 1))).toContain("write v2");
   });
 
   it("/rewind <turn> conversation also cuts the conversation and the transcript", async () => {
@@ -515,21 +481,21 @@ describe("going back in the UI", () => {
       s.history.some((i) => i.type === "notice" && i.text.includes("now ends before turn 2")),
     );
     await controller.idle();
-    expect(await readFile(join(root, "notes.md"), "utf8")).toBe("v1\n");
+    expect(await readFile(join(world.root, "notes.md"), "utf8")).toBe("v1\n");
     controller.submit("what now?");
     await controller.idle();
-    const sent = JSON.stringify(sentMessages(server.requests.length - 1));
+    const sent = JSON.stringify(sentMessages(world.server.requests.length - 1));
     expect(sent).toContain("write v1");
     expect(sent).not.toContain("write v2");
     expect(sent).toContain("what now?");
     await controller.close();
-    open.splice(open.indexOf(controller), 1);
+    world.open.splice(world.open.indexOf(controller), 1);
 
     // A resumed session reads the same shortened conversation from the transcript.
     const resumed = await start({ turns: [{ blocks: [text("resumed")] }] }, ["-c"]);
     resumed.submit("again");
     await resumed.idle();
-    const again = JSON.stringify(sentMessages(server.requests.length - 1));
+    const again = JSON.stringify(sentMessages(world.server.requests.length - 1));
     expect(again).not.toContain("write v2");
     expect(again).toContain("what now?");
   });
@@ -568,7 +534,7 @@ describe("going back in the UI", () => {
     ]);
     const [, second] = prompts;
     expect(await controller.rewindToPrompt?.(second as EarlierPrompt, { files: true })).toBe(true);
-    expect(await readFile(join(root, "notes.md"), "utf8")).toBe("v1\n");
+    expect(await readFile(join(world.root, "notes.md"), "utf8")).toBe("v1\n");
     expect(notices(controller)).toContain('Went back to before "write v2"');
     expect(notices(controller)).toContain("notes.md restored");
     // The list now ends before the chosen prompt.
@@ -583,11 +549,11 @@ describe("going back in the UI", () => {
     await controller.idle();
     const [latest] = (await controller.earlierPrompts?.()) ?? [];
     expect(await controller.rewindToPrompt?.(latest as EarlierPrompt, { files: false })).toBe(true);
-    expect(await readFile(join(root, "notes.md"), "utf8")).toBe("v2\n");
+    expect(await readFile(join(world.root, "notes.md"), "utf8")).toBe("v2\n");
     expect(notices(controller)).toContain("Files were left as they are (1 changed since");
     controller.submit("write v2 differently");
     await controller.idle();
-    const sent = JSON.stringify(sentMessages(server.requests.length - 1));
+    const sent = JSON.stringify(sentMessages(world.server.requests.length - 1));
     expect(sent).not.toContain('"write v2"');
     expect(sent).toContain("write v2 differently");
   });

@@ -2,40 +2,17 @@
 // prompt, its allowed-tools hold for that run only, and the / list carries it after the built-ins.
 
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, realpath, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { parseArgs } from "../cli/args.ts";
-import { startFakeLlm, type FakeLlm } from "../../test/fake-llm/index.ts";
 import type { Scenario } from "../../test/fake-llm/scenario.ts";
 import { toolOutputs } from "../../test/e2e/wires.ts";
 import { builtinCommands, parseSlashCommand, runSlashCommand } from "./commands/index.ts";
+import { controllerEnv, useControllerWorld } from "./controller-test-kit.ts";
 import { createController, type Controller } from "./controller.ts";
 
-let server: FakeLlm;
-let home: string;
-let root: string;
-const open: Controller[] = [];
-
-beforeAll(async () => {
-  server = await startFakeLlm({ scenario: { turns: [] } });
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(async () => {
-  home = await realpath(await mkdtemp(join(tmpdir(), "cairn-custom-home-")));
-  root = await realpath(await mkdtemp(join(tmpdir(), "cairn-custom-root-")));
-  vi.stubEnv("HOME", home);
-  server.requests.length = 0;
-  server.violations.length = 0;
-});
-afterEach(async () => {
-  for (const controller of open.splice(0)) await controller.close();
-  vi.unstubAllEnvs();
-  expect(server.violations).toEqual([]);
-});
+const world = useControllerWorld("cairn-custom");
 
 async function put(path: string, text: string): Promise<void> {
   await mkdir(join(path, ".."), { recursive: true });
@@ -43,26 +20,18 @@ async function put(path: string, text: string): Promise<void> {
 }
 
 async function start(scenario: Scenario): Promise<Controller> {
-  server.setScenario(scenario);
+  world.server.setScenario(scenario);
   const controller = await createController({
     args: parseArgs(["--model", "anthropic/claude-sonnet-4-5", "--trust"]),
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      HOME: home,
-      CAIRN_HOME: join(home, ".cairn"),
-      ANTHROPIC_API_KEY: "test-key",
-      ANTHROPIC_BASE_URL: server.url,
-      CAIRN_RETRY_BASE_MS: "5",
-      CAIRN_SANDBOX: "0",
-    },
+    cwd: world.root,
+    env: controllerEnv(world.home, world.server),
     version: "0.0.0-test",
     commands: builtinCommands,
     runCommand: runSlashCommand,
     isCommand: (input) => parseSlashCommand(input) !== undefined,
     frameMs: 0,
   });
-  open.push(controller);
+  world.open.push(controller);
   return controller;
 }
 
@@ -73,7 +42,7 @@ const touch = (id: string) => ({
 describe("custom commands in the interactive UI", () => {
   it("sends the expansion as the prompt, with allowed-tools for that run only", async () => {
     await put(
-      join(root, ".claude/commands/stamp.md"),
+      join(world.root, ".claude/commands/stamp.md"),
       "---\ndescription: Stamp the folder\nallowed-tools: Bash(touch made.txt)\n---\nStamp it for $1.\n",
     );
     const controller = await start({
@@ -86,16 +55,18 @@ describe("custom commands in the interactive UI", () => {
     );
 
     controller.submit("/stamp Ada");
-    await vi.waitFor(() => expect(server.requests.length).toBeGreaterThan(0));
+    await vi.waitFor(() => expect(world.server.requests.length).toBeGreaterThan(0));
     await controller.idle();
-    const first = server.requests[0]?.body as { messages: Array<{ content: unknown }> };
+    const first = world.server.requests[0]?.body as { messages: Array<{ content: unknown }> };
     expect(JSON.stringify(first.messages[0]?.content)).toContain("Stamp it for Ada.");
-    expect(existsSync(join(root, "made.txt"))).toBe(true);
-    expect(toolOutputs("anthropic", server.requests.at(-1)?.body)[0]?.[2]).toBe(false);
+    expect(existsSync(join(world.root, "made.txt"))).toBe(true);
+    expect(toolOutputs("anthropic", world.server.requests.at(-1)?.body)[0]?.[2]).toBe(false);
     expect(controller.getState().permission).toBeUndefined();
 
     // A plain prompt afterwards: the same command now needs approval.
-    server.setScenario({ turns: [touch("toolu_2"), { blocks: [{ type: "text", text: "ok" }] }] });
+    world.server.setScenario({
+      turns: [touch("toolu_2"), { blocks: [{ type: "text", text: "ok" }] }],
+    });
     controller.submit("touch it again");
     await vi.waitFor(() => expect(controller.getState().permission?.toolName).toBe("Bash"));
     controller.answerPermission({ type: "deny" });
