@@ -5,6 +5,7 @@ import { build } from "esbuild";
 import { chmod, copyFile, mkdir, readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
 
 const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
 
@@ -18,7 +19,9 @@ const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url
 const inkFrameWriter = {
   name: "cairn-ink-frame-writer",
   setup(build) {
-    const wrapper = new URL("../src/tui/terminal-writer/log-update.ts", import.meta.url).pathname;
+    const wrapper = fileURLToPath(
+      new URL("../src/tui/terminal-writer/log-update.ts", import.meta.url),
+    );
     build.onLoad({ filter: /[\\/]ink[\\/]build[\\/]ink\.js$/ }, async (args) => {
       let source = await readFile(args.path, "utf8");
       const patch = (pattern, replacement, what) => {

@@ -1,5 +1,5 @@
 // Public face of the agent layer.
-export { createAgent, toolsNow } from "./loop.ts";
+export { createAgent, emptyRun, toolsNow } from "./loop.ts";
 export type {
   Agent,
   AgentConfig,

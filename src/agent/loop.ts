@@ -4,6 +4,7 @@
 // It knows nothing of terminals: it emits AgentEvents and asks permission through a callback.
 
 import { resolve as resolvePath } from "node:path";
+import { errorMessage } from "../core/errors.ts";
 import type { AgentEvent } from "../core/events.ts";
 import {
   textOf,
@@ -100,6 +101,22 @@ export interface RunResult {
   contextTokens?: number;
   /** The context window in force (the model's, or smaller if the server said so). Always set by `run`. */
   contextWindow?: number;
+}
+
+/** The result of a run that never reached the model: aborted before it began, or failed in setup. */
+export function emptyRun(outcome: "aborted" | "error", error?: unknown): RunResult {
+  return {
+    outcome,
+    finalText: "",
+    numTurns: 0,
+    usage: emptyUsage(),
+    costUsd: 0,
+    apiDurationMs: 0,
+    stopReason: null,
+    ...(error === undefined
+      ? {}
+      : { error: error instanceof Error ? error : new Error(errorMessage(error)) }),
+  };
 }
 
 export type CompactOutcome = "compacted" | "nothing_to_compact" | "aborted" | "error";
@@ -360,7 +377,9 @@ async function runLoop(
         hookStopped ??= reason;
       },
     });
-    const note = signal.aborted ? undefined : await touchedNote(config, calls, results);
+    const note = signal.aborted
+      ? undefined
+      : await touchedNote(config, session.toolsByName, calls, results);
     appendToolResults(
       conversation,
       emit,
@@ -384,11 +403,7 @@ async function submitPrompt(
   signal: AbortSignal,
 ): Promise<{ prompt: UserMessage; stopped?: string }> {
   if (hooks?.userPromptSubmit === undefined) return { prompt };
-  const text = prompt.content
-    .filter((block) => block.type === "text")
-    .map((block) => block.text)
-    .join("\n");
-  const outcome = await hooks.userPromptSubmit(text, signal);
+  const outcome = await hooks.userPromptSubmit(textOf(prompt, "\n"), signal);
   const stopped = outcome.block ?? outcome.stopRun;
   if (stopped !== undefined) return { prompt, stopped };
   if (outcome.additionalContext === undefined) return { prompt };
@@ -403,7 +418,6 @@ async function submitPrompt(
   };
 }
 
-/** Tools by name, and by their aliases (`Agent` for `Task`) where no tool has that name. */
 /** The tools an agent config offers now (its list, or what its function gives). */
 export function toolsNow(config: Pick<AgentConfig, "tools">): readonly Tool[] {
   return typeof config.tools === "function" ? config.tools() : config.tools;
@@ -421,6 +435,7 @@ function syncTools(session: Session): void {
   session.meter.retool(specs);
 }
 
+/** Tools by name, and by their aliases (`Agent` for `Task`) where no tool has that name. */
 function toolLookup(tools: readonly Tool[]): ReadonlyMap<string, Tool> {
   const byName = new Map(tools.map((t) => [t.name, t]));
   for (const tool of tools) {
@@ -436,6 +451,7 @@ function policyReader(policy: AgentConfig["policy"]): () => PermissionPolicy {
 /** What `onPathsTouched` says about the files this turn's successful file-tool calls used. */
 async function touchedNote(
   config: AgentConfig,
+  tools: ReadonlyMap<string, Tool>,
   calls: readonly ToolUseBlock[],
   results: readonly ToolResultBlock[],
 ): Promise<string | undefined> {
@@ -444,7 +460,7 @@ async function touchedNote(
   const root = config.toolSession.workspace.root;
   const paths: string[] = [];
   for (const call of calls) {
-    const tool = toolsNow(config).find((t) => t.name === call.name);
+    const tool = tools.get(call.name);
     if (!tool || failed.has(call.id)) continue;
     const parsed = tool.input.safeParse(call.input);
     if (!parsed.success) continue;

@@ -139,7 +139,7 @@ async function add(argv: readonly string[], io: CommandIo): Promise<number> {
   const [name, ...rest] = options.positionals;
   if (name === undefined)
     throw new CairnError("bad_flag", "cairn mcp add: a name is needed", "Run cairn mcp --help.");
-  const transport = options.transport ?? (options.command.length > 0 ? "stdio" : "stdio");
+  const transport = options.transport ?? "stdio";
   let entry: Record<string, unknown>;
   if (transport === "http" || transport === "sse") {
     const url = rest[0];

@@ -14,11 +14,9 @@ import {
   connectWithLogin,
   createOAuthProvider,
   createTokenStore,
-  oauthConfigSchema,
   oauthStoreFile,
   openInBrowser,
   type AuthorizingTransport,
-  type OAuthConfig,
 } from "../mcp/oauth/index.ts";
 
 export interface McpLoginIo {
@@ -60,7 +58,7 @@ export async function runMcpLogin(
     );
   }
   const server = await findRemoteServer(name, io);
-  const config = server.config as RemoteServerConfig;
+  const config = server.config;
   const home = cairnHome(io.env);
   const signal = AbortSignal.any([
     ...(io.signal ? [io.signal] : []),
@@ -69,7 +67,8 @@ export async function runMcpLogin(
   const noBrowser = args.includes("--no-browser");
   const provider = await createOAuthProvider(name, config.url, {
     cairnHome: home,
-    config: oauthConfigOf(server),
+    // Validated (and its `${VAR}`s expanded) when the entry was read, as a session uses it.
+    config: config.oauth,
     login: {
       print: (line) => io.stderr.write(`${line}\n`),
       open: noBrowser ? false : (url) => openInBrowser(url.href),
@@ -131,8 +130,10 @@ export async function runMcpLogout(
   return 0;
 }
 
+type RemoteServer = ConfiguredServer & { config: RemoteServerConfig };
+
 /** The named server's entry, if it is a remote one this folder may use. */
-async function findRemoteServer(name: string, io: McpLoginIo): Promise<ConfiguredServer> {
+async function findRemoteServer(name: string, io: McpLoginIo): Promise<RemoteServer> {
   const root = await realpath(io.cwd);
   const home = cairnHome(io.env);
   const loaded = await loadMcpConfig({
@@ -167,21 +168,5 @@ async function findRemoteServer(name: string, io: McpLoginIo): Promise<Configure
       "Run cairn trust if you trust this repository, then log in again.",
     );
   }
-  return server;
-}
-
-/** The entry's `oauth` block, when the configuration kept it. */
-function oauthConfigOf(server: ConfiguredServer): OAuthConfig | undefined {
-  const raw = (server.config as { oauth?: unknown }).oauth;
-  if (raw === undefined) return undefined;
-  const parsed = oauthConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new CairnError(
-      "bad_config",
-      `${server.source}: mcpServers.${server.name}.oauth.${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}`,
-      'Expected {"clientId": "...", "clientSecret": "...", "callbackPort": 8080}, each optional.',
-    );
-  }
-  return parsed.data;
+  return { ...server, config: server.config };
 }

@@ -8,13 +8,14 @@ import { newSessionId } from "../core/ids.ts";
 import type { ToolResultBlock, ToolUseBlock } from "../core/messages.ts";
 import { runToolCalls, type AskPermission } from "../agent/index.ts";
 import { cairnHome, openDebugLog } from "../config/index.ts";
-import { ruleNamesTool, type PermissionPolicy } from "../permissions/index.ts";
+import type { PermissionPolicy } from "../permissions/index.ts";
 import type { Env } from "../providers/index.ts";
 import { configureSandbox, sandboxWish } from "../sandbox/index.ts";
 import { builtinTools, type Tool } from "../tools/index.ts";
 import { createToolServer, serveOverStdio } from "../mcp/serve/index.ts";
 import { parseArgs, type CliArgs } from "./args.ts";
 import {
+  availableTools,
   buildPolicy,
   folderToolSession,
   loadHooks,
@@ -130,7 +131,8 @@ async function prepare(args: CliArgs, io: McpServeIo): Promise<Served> {
   const env: Env = { ...io.env, ...settings.effective.env };
   const policy = buildPolicy(args, cwd, settings);
   // The edit tools every MCP client knows from Claude Code: Edit and MultiEdit.
-  const tools = offered(builtinTools("string-replace"), policy);
+  // A bare tool name in the deny list removes the tool from what the client is offered.
+  const tools = availableTools(builtinTools("string-replace"), policy);
   const sandbox = await configureSandbox({
     wish: sandboxWish(args, env, settings.effective.sandbox?.enabled),
     platform: process.platform,
@@ -176,12 +178,6 @@ async function prepare(args: CliArgs, io: McpServeIo): Promise<Served> {
     },
     dispose: () => toolSession.dispose(),
   };
-}
-
-/** A bare tool name in the deny list removes the tool from what the client is offered. */
-function offered(all: readonly Tool[], policy: PermissionPolicy): Tool[] {
-  const bare = policy.deny.filter((rule) => rule.specifier === undefined);
-  return all.filter((tool) => !bare.some((rule) => ruleNamesTool(rule, tool.name)));
 }
 
 /** "Ask" has no one to answer it here: a refusal that says how the user can allow the call. */

@@ -4,9 +4,9 @@
 
 import { stat } from "node:fs/promises";
 import { homedir } from "node:os";
-import { join, resolve } from "node:path";
 import { cairnHome, type LoadedSettings } from "../config/index.ts";
 import type { McpManager } from "../mcp/index.ts";
+import { cairnMcpFile, claudeJsonPath, projectMcpFile } from "../mcp/paths.ts";
 import type { PermissionPolicy } from "../permissions/index.ts";
 import type { Env } from "../providers/index.ts";
 import type { Tool } from "../tools/index.ts";
@@ -28,14 +28,9 @@ export async function loadMcp(setup: McpSetup): Promise<McpManager | undefined> 
   const { args, env, cwd } = setup;
   const home = homedir();
   const cairn = cairnHome(env);
-  const claudeDir = env.CLAUDE_CONFIG_DIR?.trim();
   const candidates = args.strictMcpConfig
     ? []
-    : [
-        join(cwd, ".mcp.json"),
-        join(cairn, "mcp.json"),
-        claudeDir ? join(resolve(claudeDir), ".claude.json") : join(home, ".claude.json"),
-      ];
+    : [projectMcpFile(cwd), cairnMcpFile(cairn), claudeJsonPath(home, env)];
   const exists = await Promise.all(
     candidates.map((file) =>
       stat(file).then(

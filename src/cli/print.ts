@@ -7,8 +7,7 @@ import type { AgentEvent } from "../core/events.ts";
 import { CairnError, errorMessage } from "../core/errors.ts";
 import { newSessionId } from "../core/ids.ts";
 import { userText, type UserMessage } from "../core/messages.ts";
-import { emptyUsage } from "../core/usage.ts";
-import type { Conversation, RunResult } from "../agent/index.ts";
+import { emptyRun, type Conversation, type RunResult } from "../agent/index.ts";
 import type { DebugLog } from "../config/index.ts";
 import type { Persistence } from "./persistence.ts";
 import type { CliArgs } from "./args.ts";
@@ -477,20 +476,4 @@ function exitCode(run: RunResult, signal: AbortSignal): number {
     return (typeof signal.reason === "string" ? abortExitCodes[signal.reason] : undefined) ?? 130;
   }
   return run.outcome === "success" ? 0 : 1;
-}
-
-/** The result of a run that never reached the model: aborted while reading its input, or failed in setup. */
-function emptyRun(outcome: "aborted" | "error", error?: unknown): RunResult {
-  return {
-    outcome,
-    finalText: "",
-    numTurns: 0,
-    usage: emptyUsage(),
-    costUsd: 0,
-    apiDurationMs: 0,
-    stopReason: null,
-    ...(error === undefined
-      ? {}
-      : { error: error instanceof Error ? error : new Error(errorMessage(error)) }),
-  };
 }

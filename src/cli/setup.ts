@@ -61,6 +61,7 @@ import {
   extensionFolders,
   loadSessionPrompts,
   mcpPromptSource,
+  type ExtensionRoots,
   type PromptCommand,
   type PromptExpansion,
   type SessionPrompts,
@@ -293,7 +294,7 @@ export async function extraDirectories(
 }
 
 /** A bare tool name in the deny list removes the tools it names from what the model is offered. */
-function availableTools(all: readonly Tool[], policy: PermissionPolicy): Tool[] {
+export function availableTools(all: readonly Tool[], policy: PermissionPolicy): Tool[] {
   return all.filter((t) => offersTool(policy, t.name));
 }
 
@@ -347,17 +348,17 @@ export async function createSession(
   const home = homedir();
   const promptWarnings: string[] = [];
   const claudeHome = env.CLAUDE_CONFIG_DIR?.trim();
+  const roots: ExtensionRoots = {
+    workspaceRoot: cwd,
+    home,
+    cairnHome: cairnHome(env),
+    ...(claudeHome ? { claudeHome: resolve(claudeHome) } : {}),
+    trusted: settings.trusted,
+  };
   // Subagent definitions: the built-ins, and `agents/*.md` (the project's only when trusted),
   // read while the model connects.
-  const agentsLoading = loadAgentDefinitions(
-    extensionFolders("agents", {
-      workspaceRoot: cwd,
-      home,
-      cairnHome: cairnHome(env),
-      ...(claudeHome ? { claudeHome: resolve(claudeHome) } : {}),
-      trusted: settings.trusted,
-    }),
-    (message) => promptWarnings.push(message),
+  const agentsLoading = loadAgentDefinitions(extensionFolders("agents", roots), (message) =>
+    promptWarnings.push(message),
   );
   // Awaited below; if connecting fails first, its failure is the one reported.
   agentsLoading.catch(() => undefined);
@@ -377,13 +378,7 @@ export async function createSession(
   const [model, prompts] = await Promise.all([
     connect(args.model ?? effective.model, env, settings, cwd),
     loadSessionPrompts({
-      roots: {
-        workspaceRoot: cwd,
-        home,
-        cairnHome: cairnHome(env),
-        ...(claudeHome ? { claudeHome: resolve(claudeHome) } : {}),
-        trusted: settings.trusted,
-      },
+      roots,
       env,
       warn: (message) => promptWarnings.push(message),
     }),
@@ -524,7 +519,7 @@ function assemble(shared: SharedParts, model: Connection, extras: SessionExtras)
         tools,
         shared.mcp,
         shared.policy,
-        (tool, policy) => availableTools([tool], policy).length === 0,
+        (tool, policy) => !offersTool(policy, tool.name),
       )
     : tools;
   const thinkingBudget = envInt(env, "MAX_THINKING_TOKENS", 0) || undefined;

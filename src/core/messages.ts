@@ -64,12 +64,12 @@ export function userText(text: string): UserMessage {
   return { role: "user", content: [{ type: "text", text }] };
 }
 
-/** The concatenated text blocks of a message: what print mode reports as the result. */
-export function textOf(message: Message): string {
+/** The text blocks of a message joined by `separator`: what print mode reports as the result. */
+export function textOf(message: Message, separator = ""): string {
   return message.content
     .filter((b): b is TextBlock => b.type === "text")
     .map((b) => b.text)
-    .join("");
+    .join(separator);
 }
 
 export function toolUsesOf(message: AssistantMessage): ToolUseBlock[] {

@@ -3,6 +3,7 @@
 // A problem is a ExtensionFileError naming the file, the line and what was expected.
 
 import { ExtensionFileError } from "./file-error.ts";
+import { lineOfKey } from "./key-line.ts";
 
 // Loaded lazily by the loaders, which catch this class; it comes with the module.
 export { ExtensionFileError };
@@ -55,20 +56,8 @@ const expected: Readonly<Record<string, string>> = {
 export async function readPromptFile(file: string, ruleRoot: string): Promise<PromptFile> {
   const source = await readFile(file, "utf8");
   // The YAML parser costs tens of milliseconds to load: only sessions that have such files pay.
-  const [{ ExtensionFileError }, { parseFrontmatterLenient }] = await Promise.all([
-    import("./frontmatter.ts"),
-    import("./lenient-frontmatter.ts"),
-  ]);
-  let parsed;
-  try {
-    parsed = parseFrontmatterLenient(source, file);
-  } catch (error) {
-    if (error instanceof ExtensionFileError) {
-      // ExtensionFileError's message already reads "file:line: detail".
-      throw new ExtensionFileError(file, error.line, error.message.replace(/^.*?:\d+: /s, ""));
-    }
-    throw error;
-  }
+  const { parseFrontmatterLenient } = await import("./lenient-frontmatter.ts");
+  const parsed = parseFrontmatterLenient(source, file);
   const checked = fields.safeParse(parsed.data);
   if (!checked.success) {
     const issue = checked.error.issues[0];
@@ -129,10 +118,4 @@ function firstLine(body: string): string {
     .find((l) => l !== "");
   if (line === undefined) return "";
   return line.length > 100 ? `${line.slice(0, 99)}…` : line;
-}
-
-/** The 1-based line of `key:` in the frontmatter; 1 when it cannot be found. */
-function lineOfKey(source: string, key: string): number {
-  const index = source.split("\n").findIndex((line) => line.startsWith(`${key}:`));
-  return index < 0 ? 1 : index + 1;
 }

@@ -6,14 +6,16 @@ import { constants } from "node:fs";
 import { open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
+/** The code of a Node system error (`ENOENT`, `EACCES`…); undefined for anything else. */
+export function errnoCode(error: unknown): string | undefined {
+  if (!(error instanceof Error) || !("code" in error)) return undefined;
+  return typeof error.code === "string" ? error.code : undefined;
+}
+
 /** True when `error` is a Node system error with one of these codes (`ENOENT`, `EEXIST`…). */
 export function isErrnoCode(error: unknown, ...codes: string[]): boolean {
-  return (
-    error instanceof Error &&
-    "code" in error &&
-    typeof error.code === "string" &&
-    codes.includes(error.code)
-  );
+  const code = errnoCode(error);
+  return code !== undefined && codes.includes(code);
 }
 
 /** Makes a rename, link or unlink in `folder` durable. Some file systems cannot fsync a folder. */

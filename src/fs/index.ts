@@ -1,2 +1,2 @@
 // Public face of the shared file-system primitives (errno tests, durable writes).
-export { isErrnoCode, overwriteInPlace, replaceFile, syncFolder } from "./durable.ts";
+export { errnoCode, isErrnoCode, overwriteInPlace, replaceFile, syncFolder } from "./durable.ts";

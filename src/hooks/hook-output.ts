@@ -9,7 +9,7 @@ useEnglishValidationMessages();
 const text = z.string();
 
 /** Loose: Claude Code keeps adding fields (`defer`, `updatedPermissions`…); unknown ones are ignored. */
-export const hookSpecificOutputSchema = z.looseObject({
+const hookSpecificOutputSchema = z.looseObject({
   hookEventName: z.optional(text),
   permissionDecision: z.optional(z.enum(["allow", "deny", "ask", "defer"])),
   permissionDecisionReason: z.optional(text),
@@ -17,7 +17,7 @@ export const hookSpecificOutputSchema = z.looseObject({
   additionalContext: z.optional(text),
 });
 
-export const hookOutputSchema = z.looseObject({
+const hookOutputSchema = z.looseObject({
   continue: z.optional(z.boolean()),
   stopReason: z.optional(text),
   suppressOutput: z.optional(z.boolean()),

@@ -4,9 +4,10 @@
 
 import { mkdir, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
+import { isPlainObject, parseJson } from "../config/settings/index.ts";
 import { isErrnoCode, replaceFile } from "../fs/index.ts";
 import { cairnMcpFile, projectMcpFile } from "./load-config.ts";
-import { isObject, type ServerConfig } from "./server-config.ts";
+import type { ServerConfig } from "./server-config.ts";
 
 export type WritableMcpScope = "local" | "project" | "user";
 
@@ -69,12 +70,13 @@ async function editJson(
   } catch (error) {
     if (!isErrnoCode(error, "ENOENT")) throw error;
   }
-  const root: unknown = text.trim() === "" ? {} : JSON.parse(text);
-  if (!isObject(root)) throw new Error(`${target.file}: expected a JSON object at the top`);
+  // A syntax error names the file, line and column (JSON.parse's own message names neither).
+  const root: unknown = text.trim() === "" ? {} : parseJson(text, target.file);
+  if (!isPlainObject(root)) throw new Error(`${target.file}: expected a JSON object at the top`);
   let node: Record<string, unknown> = root;
   for (const key of target.path) {
     const next = node[key];
-    if (next !== undefined && !isObject(next)) {
+    if (next !== undefined && !isPlainObject(next)) {
       throw new Error(`${target.file}: ${target.path.join(".")}: expected an object`);
     }
     node[key] = next ?? {};

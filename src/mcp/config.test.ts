@@ -109,6 +109,34 @@ describe("parseServers", () => {
     expect(errors[3]?.message).toMatch(/mcpServers\.badargs: args: /);
   });
 
+  it("mcp config › a url that is not http(s) after expansion is an error naming file and server", () => {
+    const { servers, errors } = parseServers(
+      {
+        ftp: { type: "http", url: "ftp://x.example/mcp" },
+        unset: { type: "sse", url: "${BASE}/sse" },
+        fine: { type: "http", url: "${BASE:-http://127.0.0.1:9}/mcp" },
+      },
+      "/repo/.mcp.json",
+      "project",
+      {},
+    );
+    expect(servers.map((s) => s.name)).toEqual(["fine"]);
+    expect(errors).toEqual([
+      {
+        name: "ftp",
+        type: "invalid_config",
+        message:
+          '/repo/.mcp.json: mcpServers.ftp: url: expected an http(s) URL, got "ftp://x.example/mcp"',
+      },
+      {
+        name: "unset",
+        type: "invalid_config",
+        message:
+          '/repo/.mcp.json: mcpServers.unset: url: expected an http(s) URL, got "${BASE}/sse"',
+      },
+    ]);
+  });
+
   it("mcp config › warns about unset variables without a default", () => {
     const { servers } = parseServers(
       { s: { command: "x", env: { A: "${NOPE}" } } },

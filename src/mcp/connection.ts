@@ -16,6 +16,7 @@ import type {
 } from "@modelcontextprotocol/sdk/types.js";
 import { basename } from "node:path";
 import { pathToFileURL } from "node:url";
+import { errorMessage } from "../core/errors.ts";
 import type { ConfiguredServer } from "./server-config.ts";
 import { createTransport, type TransportOptions } from "./transport.ts";
 
@@ -139,7 +140,7 @@ export function openConnection(server: ConfiguredServer, options: ConnectionOpti
   const refreshLater = (what: "tools" | "resources" | "prompts"): void => {
     refresh(what).then(options.onChange, (cause: unknown) => {
       // A failed refresh keeps the old list; the next notification tries again.
-      collectStderr(`cairn: refreshing ${what} failed: ${messageOf(cause)}\n`);
+      collectStderr(`cairn: refreshing ${what} failed: ${errorMessage(cause)}\n`);
     });
   };
 
@@ -223,7 +224,7 @@ export function openConnection(server: ConfiguredServer, options: ConnectionOpti
     },
     (cause: unknown) => {
       if (isUnauthorized(cause)) unauthorized = true;
-      fail(messageOf(cause));
+      fail(errorMessage(cause));
       killChild(pid);
     },
   );
@@ -354,8 +355,4 @@ function delay(ms: number): Promise<void> {
   // Not unref'd: at the end of a session these timers are all that keeps the process alive
   // until the servers are gone (an empty event loop would end cairn mid-close, exit code 13).
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

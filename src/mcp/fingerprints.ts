@@ -90,14 +90,30 @@ function safeJson(text: string): unknown {
   }
 }
 
-/** Read-modify-write of one server's entry; the file is small and written atomically. */
-export async function saveFingerprints(
+/** Saves in flight per store file: each waits for the one before, so none is lost. */
+const queues = new Map<string, Promise<unknown>>();
+
+/**
+ * Read-modify-write of one server's entry; the file is small and written atomically. Saves to
+ * the same file are serialised, so two servers connecting at once do not lose each other's entry.
+ */
+export function saveFingerprints(
   file: string,
   key: string,
   entry: Readonly<Record<string, string>>,
 ): Promise<void> {
-  const store = await readFingerprints(file);
-  store[key] = { ...entry };
-  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  await replaceFile(file, `${JSON.stringify(store, null, 2)}\n`, 0o600);
+  const work = async (): Promise<void> => {
+    const store = await readFingerprints(file);
+    store[key] = { ...entry };
+    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+    await replaceFile(file, `${JSON.stringify(store, null, 2)}\n`, 0o600);
+  };
+  const next = (queues.get(file) ?? Promise.resolve()).then(work, work);
+  const settled = next.catch(() => undefined);
+  queues.set(file, settled);
+  // Forget the queue once idle so a long session does not keep one entry per file forever.
+  void settled.then(() => {
+    if (queues.get(file) === settled) queues.delete(file);
+  });
+  return next;
 }

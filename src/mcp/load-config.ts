@@ -3,16 +3,18 @@
 // Whether a project's servers may start is approval.ts; connecting is connection.ts.
 
 import { readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
+import { errorMessage } from "../core/errors.ts";
 import { isErrnoCode } from "../fs/index.ts";
+import { isPlainObject } from "../config/settings/index.ts";
 import {
-  isObject,
   parseServers,
   type ConfiguredServer,
   type ParsedServers,
   type ServerConfigError,
   type ServerScope,
 } from "./server-config.ts";
+import { cairnMcpFile, projectMcpFile } from "./paths.ts";
 
 export interface McpConfigLocations {
   /** The workspace root (a real path): `.mcp.json` lives here, local entries are keyed by it. */
@@ -41,18 +43,7 @@ export interface McpConfig {
   warnings: string[];
 }
 
-export function cairnMcpFile(cairnHome: string): string {
-  return join(cairnHome, "mcp.json");
-}
-
-export function projectMcpFile(root: string): string {
-  return join(root, ".mcp.json");
-}
-
-export function claudeJsonPath(home: string, env: Readonly<Record<string, string | undefined>>) {
-  const dir = env.CLAUDE_CONFIG_DIR?.trim();
-  return dir ? join(resolve(dir), ".claude.json") : join(home, ".claude.json");
-}
+export { cairnMcpFile, claudeJsonPath, projectMcpFile } from "./paths.ts";
 
 const scopeOrder: readonly ServerScope[] = ["cli", "local", "project", "user"];
 
@@ -68,8 +59,10 @@ export async function loadMcpConfig(request: McpConfigRequest): Promise<McpConfi
     // cairn's own file before Claude Code's: within one scope the first entry of a name wins.
     for (const file of [cairn, claude]) {
       if (file.error) parts.push({ servers: [], errors: [file.error] });
-      const local = isObject(file.value?.projects) ? file.value.projects[request.root] : undefined;
-      if (isObject(local))
+      const local = isPlainObject(file.value?.projects)
+        ? file.value.projects[request.root]
+        : undefined;
+      if (isPlainObject(local))
         parts.push(parseServers(local.mcpServers, file.path, "local", request.env));
       parts.push(parseServers(file.value?.mcpServers, file.path, "user", request.env));
     }
@@ -114,7 +107,7 @@ async function readJson(path: string): Promise<JsonFile> {
     text = await readFile(path, "utf8");
   } catch (error) {
     if (isErrnoCode(error, "ENOENT") || isErrnoCode(error, "ENOTDIR")) return { path };
-    return { path, error: fileError(path, `cannot be read (${errorText(error)})`) };
+    return { path, error: fileError(path, `cannot be read (${errorMessage(error)})`) };
   }
   return parseJsonObject(text, path);
 }
@@ -125,9 +118,10 @@ function parseJsonObject(text: string, path: string): JsonFile {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { path, error: fileError(path, `is not valid JSON (${errorText(error)})`) };
+    return { path, error: fileError(path, `is not valid JSON (${errorMessage(error)})`) };
   }
-  if (!isObject(value)) return { path, error: fileError(path, "expected an object at the top") };
+  if (!isPlainObject(value))
+    return { path, error: fileError(path, "expected an object at the top") };
   return { path, value };
 }
 
@@ -146,8 +140,4 @@ async function readFlag(value: string, request: McpConfigRequest): Promise<Parse
 
 function fileError(path: string, message: string): ServerConfigError {
   return { name: "(file)", type: "invalid_file", message: `${path}: ${message}` };
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

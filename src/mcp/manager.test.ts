@@ -16,6 +16,7 @@ function manager(
     scope?: ServerScope;
     trusted?: boolean;
     approvals?: object;
+    env?: Record<string, string>;
   },
 ): McpManager {
   const parsed = parseServers(servers, "test", options.scope ?? "cli", {});
@@ -26,7 +27,7 @@ function manager(
     root: options.root,
     roots: [options.root],
     cairnHome: options.cairnHome,
-    env: { ...process.env, MCP_TIMEOUT: "5000" },
+    env: { ...process.env, MCP_TIMEOUT: "5000", ...options.env },
     clientVersion: "test",
     reservedNames: [],
     contextWindow: 200_000,
@@ -57,6 +58,24 @@ const ctx = (root: string) => ({
 });
 
 describe("McpManager", () => {
+  it("mcp manager › a bad MCP_TIMEOUT, MCP_TOOL_TIMEOUT or MAX_MCP_OUTPUT_TOKENS is named in a warning", async () => {
+    const { cairnHome, root } = await places();
+    const mcp = manager(
+      {},
+      {
+        cairnHome,
+        root,
+        env: { MCP_TIMEOUT: "5s", MCP_TOOL_TIMEOUT: "0", MAX_MCP_OUTPUT_TOKENS: "-1" },
+      },
+    );
+    expect(mcp.warnings()).toEqual([
+      'MCP: MCP_TIMEOUT="5s" is not a positive whole number; using 30000',
+      'MCP: MCP_TOOL_TIMEOUT="0" is not a positive whole number; using 1800000',
+      'MCP: MAX_MCP_OUTPUT_TOKENS="-1" is not a positive whole number; using 25000',
+    ]);
+    await mcp.close();
+  });
+
   it("mcp fingerprints › a tool whose definition changes is withheld, in this session and the next, until accepted", async () => {
     const { base, cairnHome, root } = await places();
     const description = join(base, "description.txt");

@@ -5,9 +5,10 @@
 
 import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
 import type { ElicitRequest, ElicitResult } from "@modelcontextprotocol/sdk/types.js";
+import { errorMessage } from "../core/errors.ts";
 import { toolSpec, type Tool } from "../tools/index.ts";
 import { projectApproval, recordProjectChoice, type ApprovalSettings } from "./approval.ts";
-import { openConnection, messageOf, type Connection, type Elicit } from "./connection.ts";
+import { openConnection, type Connection, type Elicit } from "./connection.ts";
 import {
   checkFingerprints,
   fingerprintFile,
@@ -17,7 +18,7 @@ import {
 } from "./fingerprints.ts";
 import type { McpConfig } from "./load-config.ts";
 import { mcpTool } from "./mcp-tool.ts";
-import { convertResourceContents, type ResultBlock } from "./result.ts";
+import { convertResourceContents, defaultMaxOutputTokens, type ResultBlock } from "./result.ts";
 import { resourceTools } from "./resource-tools.ts";
 import { definitionTokens, searchTool } from "./search-tool.ts";
 import type { ConfiguredServer, ServerConfig, ServerConfigError } from "./server-config.ts";
@@ -126,18 +127,22 @@ interface ServerEntry {
   changed: ToolDefinition[];
   /** The fingerprints last seen, saved on first sight. */
   recorded?: Record<string, string>;
+  /** The fingerprint check started by the connection's last change (never rejects). */
+  checking?: Promise<void>;
 }
 
 export function createMcpManager(options: McpManagerOptions): McpManager {
   const env = options.env;
-  const startupTimeoutMs = positiveInt(env.MCP_TIMEOUT, 30_000);
-  const toolTimeoutMs = positiveInt(env.MCP_TOOL_TIMEOUT, 30 * 60_000);
-  const maxOutputTokens = positiveInt(env.MAX_MCP_OUTPUT_TOKENS, 25_000);
+  const extraWarnings: string[] = [];
+  const limit = (name: LimitVariable, fallback: number): number =>
+    positiveInt(env, name, fallback, (line) => extraWarnings.push(line));
+  const startupTimeoutMs = limit("MCP_TIMEOUT", 30_000);
+  const toolTimeoutMs = limit("MCP_TOOL_TIMEOUT", 30 * 60_000);
+  const maxOutputTokens = limit("MAX_MCP_OUTPUT_TOKENS", defaultMaxOutputTokens);
   const storeFile = fingerprintFile(options.cairnHome);
   const entries = new Map<string, ServerEntry>();
   const listeners = new Set<() => void>();
   const loaded = new Set<string>();
-  const extraWarnings: string[] = [];
   let offered: readonly Tool[] = [];
   let offeredSpecs = "[]";
   let allMcpTools: readonly Tool[] = [];
@@ -145,7 +150,7 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
   let closed = false;
   let elicit = options.elicit;
   const store = readFingerprints(storeFile).catch((error: unknown) => {
-    extraWarnings.push(`MCP: cannot read ${storeFile}: ${messageOf(error)}`);
+    extraWarnings.push(`MCP: cannot read ${storeFile}: ${errorMessage(error)}`);
     const empty: Record<string, Record<string, string>> = {};
     return empty;
   });
@@ -172,7 +177,7 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
     entry.recorded = check.updated;
     if (JSON.stringify(check.updated) !== JSON.stringify(recorded ?? {})) {
       await saveFingerprints(storeFile, key, check.updated).catch((error: unknown) => {
-        extraWarnings.push(`MCP: cannot save ${storeFile}: ${messageOf(error)}`);
+        extraWarnings.push(`MCP: cannot save ${storeFile}: ${errorMessage(error)}`);
       });
     }
   };
@@ -195,8 +200,8 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
         elicit ? elicit(server, request) : Promise.resolve({ action: "decline" as const }),
       onChange: () => {
         if (closed) return;
-        checkTools(entry).then(changed, (error: unknown) => {
-          extraWarnings.push(`MCP server "${entry.configured.name}": ${messageOf(error)}`);
+        entry.checking = checkTools(entry).then(changed, (error: unknown) => {
+          extraWarnings.push(`MCP server "${entry.configured.name}": ${errorMessage(error)}`);
           changed();
         });
       },
@@ -314,8 +319,9 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
     entries: () => [...entries.values()].map((e) => e.configured),
     async ready() {
       await Promise.all(connections().map((c) => c.ready));
-      // Fingerprint checks run on the change that connecting fires; wait for their result.
-      await Promise.all([...entries.values()].map((e) => checkTools(e)));
+      // Fingerprint checks start on the change that connecting fires (before `ready` settles);
+      // wait for their result rather than checking (and saving) a second time.
+      await Promise.all([...entries.values()].map((e) => e.checking ?? Promise.resolve()));
       dirty = true;
     },
     subscribe(listener) {
@@ -413,7 +419,7 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
           const result = await connection.readResource(uri, signal);
           blocks.push(...convertResourceContents(result.contents, maxOutputTokens));
         } catch (error) {
-          errors.push(`@${server}:${uri}: ${messageOf(error)}`);
+          errors.push(`@${server}:${uri}: ${errorMessage(error)}`);
         }
       }
       return { blocks, errors };
@@ -454,8 +460,19 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
   };
 }
 
-function positiveInt(raw: string | undefined, fallback: number): number {
-  if (raw === undefined || !/^\d+$/.test(raw.trim())) return fallback;
-  const value = Number(raw.trim());
-  return value > 0 ? value : fallback;
+type LimitVariable = "MCP_TIMEOUT" | "MCP_TOOL_TIMEOUT" | "MAX_MCP_OUTPUT_TOKENS";
+
+/** The variable as a positive whole number; anything else set there is named in a warning. */
+function positiveInt(
+  env: Readonly<Record<string, string | undefined>>,
+  name: LimitVariable,
+  fallback: number,
+  warn: (line: string) => void,
+): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") return fallback;
+  const value = /^\d+$/.test(raw) ? Number(raw) : 0;
+  if (value > 0 && Number.isSafeInteger(value)) return value;
+  warn(`MCP: ${name}=${JSON.stringify(raw)} is not a positive whole number; using ${fallback}`);
+  return fallback;
 }

@@ -4,9 +4,9 @@
 
 import type { Tool as McpTool } from "@modelcontextprotocol/sdk/types.js";
 import * as z from "zod/mini";
+import { errorMessage } from "../core/errors.ts";
 import { defineTool, type Tool, type ToolOutput } from "../tools/index.ts";
 import type { Connection } from "./connection.ts";
-import { messageOf } from "./connection.ts";
 import { convertToolResult } from "./result.ts";
 
 const looseInput = z.record(z.string(), z.unknown());
@@ -37,7 +37,7 @@ export function mcpTool(connection: Connection, tool: McpTool, options: McpToolO
         };
       } catch (error) {
         return {
-          content: `MCP tool "${tool.name}" of server "${server}" failed: ${messageOf(error)}`,
+          content: `MCP tool "${tool.name}" of server "${server}" failed: ${errorMessage(error)}`,
           isError: true,
         };
       }

@@ -2,9 +2,9 @@
 // servers offer as resources. Offered only while some server has resources.
 
 import * as z from "zod/mini";
+import { errorMessage } from "../core/errors.ts";
 import { defineTool, type Tool } from "../tools/index.ts";
 import type { Connection } from "./connection.ts";
-import { messageOf } from "./connection.ts";
 import { convertResourceContents } from "./result.ts";
 
 export function resourceTools(
@@ -68,7 +68,7 @@ export function resourceTools(
         return { content: convertResourceContents(result.contents, maxOutputTokens) };
       } catch (error) {
         return {
-          content: `Reading ${input.uri} from MCP server "${input.server}" failed: ${messageOf(error)}`,
+          content: `Reading ${input.uri} from MCP server "${input.server}" failed: ${errorMessage(error)}`,
           isError: true,
         };
       }

@@ -1,7 +1,15 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { capBlocks, convertToolResult } from "./result.ts";
 import { uniqueName } from "./tool-names.ts";
-import { checkFingerprints, fingerprint } from "./fingerprints.ts";
+import {
+  checkFingerprints,
+  fingerprint,
+  readFingerprints,
+  saveFingerprints,
+} from "./fingerprints.ts";
 import { findTools } from "./search-tool.ts";
 import type { Tool } from "../tools/index.ts";
 
@@ -92,6 +100,25 @@ describe("fingerprints", () => {
     expect(check.accepted.map((t) => t.name)).toEqual(["new"]);
     expect(Object.keys(check.updated)).toEqual(["t", "new"]);
     expect(check.updated.t).toBe(recorded.t);
+  });
+
+  it("mcp fingerprints › two servers saving at once both keep their entry", async () => {
+    const home = await mkdtemp(join(tmpdir(), "cairn-fp-"));
+    try {
+      const file = join(home, "mcp-fingerprints.json");
+      await saveFingerprints(file, "old", { x: "0" });
+      await Promise.all([
+        saveFingerprints(file, "a", { t: "1" }),
+        saveFingerprints(file, "b", { u: "2" }),
+      ]);
+      expect(await readFingerprints(file)).toEqual({
+        old: { x: "0" },
+        a: { t: "1" },
+        b: { u: "2" },
+      });
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
   });
 });
 

@@ -3,6 +3,7 @@
 // messages for the invalid ones. No file I/O here (see load-config.ts).
 
 import * as z from "zod/mini";
+import { isPlainObject } from "../config/settings/index.ts";
 import { expandEnv } from "./expand-env.ts";
 // The schema file alone, not the oauth folder's index: that would load the OAuth flow (and the
 // SDK) for every session that merely has a config file.
@@ -70,7 +71,7 @@ export function parseServers(
   const servers: ConfiguredServer[] = [];
   const errors: ServerConfigError[] = [];
   if (value === undefined) return { servers, errors };
-  if (!isObject(value)) {
+  if (!isPlainObject(value)) {
     errors.push({
       name: "(all)",
       type: "invalid_file",
@@ -86,7 +87,7 @@ export function parseServers(
       fail("invalid_config", "the name may only hold letters, digits, '.', '_' and '-'");
       continue;
     }
-    if (!isObject(entry)) {
+    if (!isPlainObject(entry)) {
       fail("invalid_config", "expected an object with a command or a url");
       continue;
     }
@@ -121,6 +122,12 @@ export function parseServers(
     let config: ServerConfig;
     if (remote) {
       const data = parsed.data as RemoteServerConfig;
+      const url = expand(data.url);
+      if (!isHttpUrl(url)) {
+        // The value as written: the expanded one may hold a secret from the environment.
+        fail("invalid_config", `url: expected an http(s) URL, got ${JSON.stringify(data.url)}`);
+        continue;
+      }
       const headers = expandMap(data.headers);
       const oauth = data.oauth && {
         ...data.oauth,
@@ -132,7 +139,7 @@ export function parseServers(
       };
       config = {
         type: data.type,
-        url: expand(data.url),
+        url,
         ...(headers ? { headers } : {}),
         ...(oauth ? { oauth } : {}),
       };
@@ -159,6 +166,8 @@ export function parseServers(
   return { servers, errors };
 }
 
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+function isHttpUrl(text: string): boolean {
+  if (!URL.canParse(text)) return false;
+  const { protocol } = new URL(text);
+  return protocol === "http:" || protocol === "https:";
 }

@@ -3,7 +3,8 @@
 
 import { realpath } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { describeFailure, errorCode } from "./fs-errors.ts";
+import { errnoCode } from "../fs/index.ts";
+import { describeFailure } from "./fs-errors.ts";
 
 /**
  * The memory files of one folder, broad → specific. AGENTS.md comes first so that the common
@@ -25,7 +26,7 @@ export async function realPathOf(path: string): Promise<RealPath> {
   try {
     return { type: "found", path: await realpath(path) };
   } catch (error) {
-    const code = errorCode(error);
+    const code = errnoCode(error);
     if (code === "ENOENT" || code === "ENOTDIR") return { type: "missing" };
     return { type: "failed", reason: describeFailure(error) };
   }

@@ -2,7 +2,8 @@
 // regular text file (folders, devices, FIFOs, binaries). Never throws for a file-system failure.
 
 import { open, stat } from "node:fs/promises";
-import { describeFailure, errorCode } from "./fs-errors.ts";
+import { errnoCode } from "../fs/index.ts";
+import { describeFailure } from "./fs-errors.ts";
 
 export type MemoryRead =
   | { type: "text"; text: string; /** Bytes on disk. */ size: number; truncated: boolean }
@@ -20,7 +21,7 @@ export async function readMemoryFile(path: string, maxBytes: number): Promise<Me
     if (!info.isFile()) return { type: "refused", reason: "it is not a regular file" };
     size = info.size;
   } catch (error) {
-    const code = errorCode(error);
+    const code = errnoCode(error);
     if (code === "ENOENT" || code === "ENOTDIR") return { type: "missing" };
     return { type: "refused", reason: describeFailure(error) };
   }

@@ -3,7 +3,7 @@
 
 import { lstat } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { errorCode } from "./fs-errors.ts";
+import { errnoCode } from "../fs/index.ts";
 
 /** The nearest ancestor-or-self of `cwd` with a `.git`, else `cwd` itself. */
 export async function findRepositoryRoot(cwd: string): Promise<string> {
@@ -18,7 +18,7 @@ async function exists(path: string): Promise<boolean> {
     await lstat(path);
     return true;
   } catch (error) {
-    const code = errorCode(error);
+    const code = errnoCode(error);
     // An unreadable folder on the way up cannot be a repository we may read memory from either.
     if (code === "ENOENT" || code === "ENOTDIR" || code === "EACCES" || code === "EPERM") {
       return false;

@@ -40,5 +40,5 @@ export { lockStatus } from "./lock.ts";
 export type { LockInfo, LockStatus } from "./lock.ts";
 export { entryForEvent, resultEntry } from "./record.ts";
 export type { RunSummary } from "./record.ts";
-export { createSubagentTranscript, subagentTranscriptPath } from "./subagent-transcript.ts";
+export { createSubagentTranscript } from "./subagent-transcript.ts";
 export type { SubagentTranscript, SubagentTranscriptOptions } from "./subagent-transcript.ts";

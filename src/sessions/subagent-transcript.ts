@@ -2,11 +2,10 @@
 // `<id>/subagents/<tool_use_id>.jsonl`, with the parent's entry format (message entries, a
 // result at the end), written line by line as the child works. Removed with the session.
 
-import { closeSync, constants, fsync, openSync, writeSync } from "node:fs";
+import { closeSync, constants, fsync, openSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { CairnError, errorMessage } from "../core/errors.ts";
 import {
   serializeEntry,
   transcriptVersion,
@@ -14,6 +13,7 @@ import {
   type TranscriptEntry,
 } from "./entries.ts";
 import { projectDir, sessionPaths } from "./paths.ts";
+import { createLineAppender } from "./transcript-writer.ts";
 
 const fsyncAsync = promisify(fsync);
 
@@ -36,13 +36,12 @@ export interface SubagentTranscript {
   readonly path: string;
   /** Writes one entry now, stamping `at`; throws a `session_write` CairnError on failure. */
   append(entry: EntryInput): void;
-  sync(): Promise<void>;
   /** fsync and close; idempotent. */
   close(): Promise<void>;
 }
 
 /** The file of one subagent run; the call id is made safe to be a file name. */
-export function subagentTranscriptPath(
+function subagentTranscriptPath(
   cairnHome: string,
   root: string,
   sessionId: string,
@@ -70,20 +69,13 @@ export async function createSubagentTranscript(
   await mkdir(join(path, ".."), { recursive: true, mode: 0o700 });
   const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND, 0o600);
   let closed = false;
+  const lines = createLineAppender(fd, {
+    what: `the subagent transcript ${path}`,
+    hint: "Free some disk space or fix the folder's permissions.",
+  });
   const write = (entry: TranscriptEntry): void => {
     if (closed) throw new Error(`transcript ${path} is closed`);
-    const data = Buffer.from(serializeEntry(entry));
-    let offset = 0;
-    try {
-      while (offset < data.length) offset += writeSync(fd, data, offset);
-    } catch (error) {
-      throw new CairnError(
-        "session_write",
-        `could not save the subagent transcript ${path}: ${errorMessage(error)}`,
-        "Free some disk space or fix the folder's permissions.",
-        { cause: error },
-      );
-    }
+    lines.append(serializeEntry(entry));
   };
   try {
     // Extra header fields (`parentSessionId`, `toolUseId`, `agentType`) are ignored by readers of
@@ -112,9 +104,6 @@ export async function createSubagentTranscript(
       // Rebuilding loses the union's link between `type` and the other fields; they are the
       // caller's, already typed as an EntryInput of this `type`.
       write({ type, at: at ?? now().toISOString(), ...body } as TranscriptEntry);
-    },
-    async sync() {
-      if (!closed) await fsyncAsync(fd);
     },
     async close() {
       if (closed) return;

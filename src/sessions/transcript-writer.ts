@@ -146,7 +146,7 @@ export async function openTranscriptForAppend(
     if (tail.kind === "torn") ftruncateSync(fd, tail.keepBytes);
     if (tail.kind === "unterminated") {
       const failed = writeAll(fd, Buffer.from("\n"));
-      if (failed) throw writeError(path, failed.error);
+      if (failed) throw writeError(`the session to ${path}`, sessionWriteHint, failed.error);
     }
     const writer = makeWriter({
       fd,
@@ -179,31 +179,23 @@ function makeWriter(state: WriterState): TranscriptWriter & {
   writeEntry(entry: TranscriptEntry): number;
 } {
   let closed = false;
-  // Set when a failed write left part of a line behind: the next write ends that line first,
-  // so the fragment stays one skipped line instead of spoiling the next entry.
-  let partialLine = false;
+  const lines = createLineAppender(state.fd, {
+    what: `the session to ${state.path}`,
+    hint: sessionWriteHint,
+    lines: state.entryCount,
+  });
 
   const writeEntry = (entry: TranscriptEntry): number => {
     if (closed) throw new Error(`transcript ${state.path} is closed`);
-    if (partialLine) {
-      const failed = writeAll(state.fd, Buffer.from("\n"));
-      if (failed) throw writeError(state.path, failed.error);
-      partialLine = false;
-      state.entryCount++;
-    }
-    const failed = writeAll(state.fd, Buffer.from(serializeEntry(entry)));
-    if (failed) {
-      partialLine = failed.bytes > 0;
-      throw writeError(state.path, failed.error);
-    }
-    return state.entryCount++;
+    lines.append(serializeEntry(entry));
+    return lines.count - 1;
   };
 
   return {
     sessionId: state.sessionId,
     path: state.path,
     get entryCount() {
-      return state.entryCount;
+      return lines.count;
     },
     get totals() {
       return state.totals;
@@ -246,6 +238,60 @@ function makeWriter(state: WriterState): TranscriptWriter & {
   };
 }
 
+export interface LineAppender {
+  /** Lines in the file: those it had, those appended, and a torn fragment once it is ended. */
+  readonly count: number;
+  /**
+   * Writes one serialized line (ending in a newline) whole, looping over short writes. Throws a
+   * `session_write` CairnError when the disk refuses (full, read-only); the next append tries
+   * again.
+   */
+  append(line: string): void;
+}
+
+/**
+ * Appends lines to a transcript open with O_APPEND. When a failed write left part of a line
+ * behind, the next append ends that line first, so the fragment stays one skipped line instead of
+ * spoiling the next entry.
+ */
+export function createLineAppender(
+  fd: number,
+  options: {
+    /** What was not saved, with its path, for the error message: "the session to <path>". */
+    what: string;
+    /** The error's hint: what to do about it. */
+    hint: string;
+    /** Lines already in the file. */
+    lines?: number;
+  },
+): LineAppender {
+  let count = options.lines ?? 0;
+  let partialLine = false;
+  return {
+    get count() {
+      return count;
+    },
+    append(line) {
+      if (partialLine) {
+        const failed = writeAll(fd, Buffer.from("\n"));
+        if (failed) throw writeError(options.what, options.hint, failed.error);
+        partialLine = false;
+        count++;
+      }
+      const failed = writeAll(fd, Buffer.from(line));
+      if (failed) {
+        partialLine = failed.bytes > 0;
+        throw writeError(options.what, options.hint, failed.error);
+      }
+      count++;
+    },
+  };
+}
+
+const sessionWriteHint =
+  "Free some disk space or fix the folder's permissions; until then the conversation is not " +
+  "being saved (--no-session-persistence turns saving off).";
+
 /** Writes all of `data`, looping over short writes; on failure, how much was written and why. */
 function writeAll(fd: number, data: Buffer): { bytes: number; error: unknown } | undefined {
   let offset = 0;
@@ -259,12 +305,8 @@ function writeAll(fd: number, data: Buffer): { bytes: number; error: unknown } |
   return undefined;
 }
 
-function writeError(path: string, error: unknown): CairnError {
-  return new CairnError(
-    "session_write",
-    `could not save the session to ${path}: ${errorMessage(error)}`,
-    "Free some disk space or fix the folder's permissions; until then the conversation is not " +
-      "being saved (--no-session-persistence turns saving off).",
-    { cause: error },
-  );
+function writeError(what: string, hint: string, error: unknown): CairnError {
+  return new CairnError("session_write", `could not save ${what}: ${errorMessage(error)}`, hint, {
+    cause: error,
+  });
 }

@@ -133,6 +133,38 @@ describe("walkFiles", () => {
     expect(ts.every((path) => path.endsWith(".ts"))).toBe(true);
   });
 
+  it("skips the folders skipDir names without reading them, with their depth", async () => {
+    await tree({
+      "a.ts": "",
+      "node_modules/pkg/index.js": "",
+      "src/node_modules/x.js": "",
+      "src/b/c/deep.ts": "",
+      "src/b/c.ts": "",
+    });
+    const asked: string[] = [];
+    const filtered: string[] = [];
+    const paths = await list({
+      skipDir: (path, depth) => {
+        asked.push(`${path}@${depth}`);
+        return depth > 2 || path.endsWith("node_modules");
+      },
+      // Called for every file of every folder read: none of a skipped folder's may show up.
+      filter: (path) => {
+        filtered.push(path);
+        return true;
+      },
+    });
+    expect(paths).toEqual(["a.ts", "src/b/c.ts"]);
+    expect(filtered.sort()).toEqual(["a.ts", "src/b/c.ts"]);
+    expect(asked.sort()).toEqual([
+      "node_modules@1",
+      "src/b/c@3",
+      "src/b@2",
+      "src/node_modules@2",
+      "src@1",
+    ]);
+  });
+
   it("throws the abort reason when cancelled", async () => {
     await tree({ "a.txt": "", "b/c.txt": "" });
     const controller = new AbortController();

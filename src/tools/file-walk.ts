@@ -27,6 +27,11 @@ export interface WalkOptions {
   /** Called with each file's relative path before it is stat'ed; false skips the file cheaply. */
   filter?: (path: string) => boolean;
   /**
+   * Called with each folder's relative path and depth (1 for a folder in the root) before it is
+   * read; true skips the folder and everything under it without reading it.
+   */
+  skipDir?: (path: string, depth: number) => boolean;
+  /**
    * Outside a git repository, ignore files in the folders between this one (inclusive) and
    * `root` apply too. Inside one, those from the repository root down always apply.
    */
@@ -92,6 +97,8 @@ interface Folder {
   absolute: string;
   /** Relative to the root with "/" separators; "" for the root. */
   path: string;
+  /** Folder levels below the root: 0 for the root, 1 for a folder in it. */
+  depth: number;
   rules: Rules | undefined;
   /** With followSymlinks: the real path, and the folder above, to recognise a link cycle. */
   real?: string;
@@ -122,7 +129,7 @@ class Walker {
     const real = this.#options.followSymlinks ? await realpath(root) : undefined;
     this.#active = 1;
     try {
-      await this.#visit({ absolute: root, path: "", rules, real }, entries);
+      await this.#visit({ absolute: root, path: "", depth: 0, rules, real }, entries);
     } finally {
       this.#active--;
     }
@@ -180,6 +187,7 @@ class Walker {
     const tester = rules && freshCaches(rules);
     const prefix = folder.absolute.endsWith(sep) ? folder.absolute : folder.absolute + sep;
     const files: string[] = [];
+    const depth = folder.depth + 1;
     for (const entry of entries) {
       const name = entry.name;
       if (name === ".git") continue;
@@ -195,7 +203,8 @@ class Walker {
       if (kind === "unknown") kind = await kindOf(absolute);
       if (kind === "dir") {
         if (tester && isIgnored(tester, path, true)) continue;
-        this.#pending.push({ absolute, path, rules, real, up: folder });
+        if (this.#options.skipDir?.(path, depth)) continue;
+        this.#pending.push({ absolute, path, depth, rules, real, up: folder });
       } else if (kind === "file") {
         if (tester && isIgnored(tester, path, false)) continue;
         if (this.#options.filter && !this.#options.filter(path)) continue;

@@ -3,15 +3,20 @@
 // questions through the screen, switches the permission mode, and offers slash commands what
 // they may do (CommandContext). It renders nothing: the screen reads its store.
 
-import { isAbsolute, join, relative } from "node:path";
-import type { Conversation, PermissionAnswer, PermissionRequest } from "../agent/index.ts";
+import { join } from "node:path";
+import {
+  emptyRun,
+  type Conversation,
+  type PermissionAnswer,
+  type PermissionRequest,
+} from "../agent/index.ts";
 import { CairnError, errorMessage } from "../core/errors.ts";
 import type { AgentEvent } from "../core/events.ts";
 import { userText } from "../core/messages.ts";
 import { addUsage, emptyUsage, type Usage } from "../core/usage.ts";
 import { parseRule, type PermissionMode, type Rule } from "../permissions/index.ts";
 import { costUsd, type Env } from "../providers/index.ts";
-import { loadTranscript, promptsOf, workspaceKey } from "../sessions/index.ts";
+import { loadTranscript, oneLine, promptsOf, workspaceKey } from "../sessions/index.ts";
 import type { CliArgs } from "../cli/args.ts";
 import { describeFailure } from "../cli/describe-failure.ts";
 import { openPersistence, type Persistence } from "../cli/persistence.ts";
@@ -35,6 +40,7 @@ import { mcpReport, withMcpMentions } from "../cli/mcp-frontend.ts";
 import type { ImageBlock } from "../core/messages.ts";
 import { createMcpUi, type McpUi } from "./mcp-ui.ts";
 import { sessionInfo } from "./session-info.ts";
+import { shortPath } from "./tool-target.ts";
 import type {
   CommandContext,
   EarlierPrompt,
@@ -282,12 +288,18 @@ export async function createController(options: ControllerOptions): Promise<Cont
     if (child) {
       live.usage = addUsage(live.usage, child.usage);
       live.costUsd += child.costUsd;
-      dispatch({ type: "status", status: { costUsd: live.costUsd } });
     }
     dispatch({ type: "agent", event, now: now() });
-    if (spent) dispatch({ type: "status", status: { costUsd: live.costUsd } });
-    if (event.type === "tool_end") {
-      dispatch({ type: "status", status: { backgroundShells: runningShells(session()) } });
+    // One status update after the event: the spend, and the shells a tool may have started.
+    const priced = spent !== undefined || child !== undefined;
+    if (priced || event.type === "tool_end") {
+      dispatch({
+        type: "status",
+        status: {
+          ...(priced ? { costUsd: live.costUsd } : {}),
+          ...(event.type === "tool_end" ? { backgroundShells: runningShells(session()) } : {}),
+        },
+      });
     }
   };
 
@@ -344,15 +356,7 @@ export async function createController(options: ControllerOptions): Promise<Cont
           error instanceof CairnError && error.hint
             ? `${error.message}\n${error.hint}`
             : errorMessage(error),
-        result: {
-          outcome: "error",
-          finalText: "",
-          numTurns: 0,
-          usage: emptyUsage(),
-          costUsd: 0,
-          apiDurationMs: 0,
-          stopReason: null,
-        },
+        result: emptyRun("error"),
       });
     } finally {
       run = undefined;
@@ -658,7 +662,7 @@ export async function createController(options: ControllerOptions): Promise<Cont
     interrupt() {
       if (queue.length > 0) {
         notice(
-          `Dropped ${queue.length === 1 ? "a queued prompt" : `${queue.length} queued prompts`}: ${queue.map((q) => JSON.stringify(oneLine(q))).join(", ")}`,
+          `Dropped ${queue.length === 1 ? "a queued prompt" : `${queue.length} queued prompts`}: ${queue.map((q) => JSON.stringify(oneLine(q, 60))).join(", ")}`,
           "warning",
         );
         queue = [];
@@ -755,7 +759,7 @@ export async function createController(options: ControllerOptions): Promise<Cont
             ? "No file was changed by cairn since then."
             : `Files were left as they are (${prompt.files.length} changed since; /rewind ${prompt.turn ?? ""} puts them back).`);
         notice(
-          `Went back to before ${JSON.stringify(oneLine(prompt.text))}: the conversation now ends there, and the message is in the prompt to edit. ${files}`,
+          `Went back to before ${JSON.stringify(oneLine(prompt.text, 60))}: the conversation now ends there, and the message is in the prompt to edit. ${files}`,
         );
         return true;
       } catch (error) {
@@ -829,12 +833,6 @@ async function listEarlierPrompts(
   });
 }
 
-/** A path inside the workspace relative to it; others as they are. */
-function shortPath(path: string, root: string): string {
-  const inside = relative(root, path);
-  return inside !== "" && !inside.startsWith("..") && !isAbsolute(inside) ? inside : path;
-}
-
 /** One line on what a restore did, naming the files. */
 function describeRestore(
   results: ReadonlyArray<{ path: string; outcome: string; detail?: string }>,
@@ -882,9 +880,4 @@ function resumedHistory(conversation: Conversation, root: string) {
     },
     ...items.slice(-resumedItemsShown),
   ];
-}
-
-function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, " ").trim();
-  return line.length > 60 ? `${line.slice(0, 59)}…` : line;
 }

@@ -5,6 +5,8 @@
 import { Box, Text, useInput } from "ink";
 import { useState } from "react";
 import { formatAge } from "../core/format-age.ts";
+import { plural } from "./commands/format.ts";
+import { firstLine } from "./tool-target.ts";
 import type { EarlierPrompt } from "./types.ts";
 
 export interface MessagePickerProps {
@@ -50,7 +52,7 @@ export function MessagePicker({ prompts, onChoose, onCancel, width, now }: Messa
 
   if (chosen) {
     const count = chosen.files.length;
-    const files = `${count} ${count === 1 ? "file" : "files"}`;
+    const files = plural(count, "file");
     return (
       <Box flexDirection="column" borderStyle="round" paddingX={1} width={width}>
         <Text bold wrap="truncate-end">{`Go back to before: ${firstLine(chosen.text)}`}</Text>
@@ -84,9 +86,7 @@ export function MessagePicker({ prompts, onChoose, onCancel, width, now }: Messa
         const when = new Date(prompt.at);
         const age = Number.isNaN(when.getTime()) ? "" : formatAge(when, now);
         const changed =
-          prompt.files.length > 0
-            ? ` · ${prompt.files.length} ${prompt.files.length === 1 ? "file" : "files"} changed since`
-            : "";
+          prompt.files.length > 0 ? ` · ${plural(prompt.files.length, "file")} changed since` : "";
         return (
           <Text key={prompt.entry} wrap="truncate-end" bold={at === selected}>
             {at === selected ? "❯ " : "  "}
@@ -98,9 +98,4 @@ export function MessagePicker({ prompts, onChoose, onCancel, width, now }: Messa
       <Text dimColor>↑↓ to choose · Enter to go back there and edit it · Esc to cancel</Text>
     </Box>
   );
-}
-
-function firstLine(text: string): string {
-  const lines = text.trim().split("\n");
-  return (lines[0] ?? "") + (lines.length > 1 ? " …" : "");
 }

@@ -57,7 +57,8 @@ function patchTarget(patch: string): string {
   return files.length > 1 ? `${first} (+${files.length - 1} more)` : first;
 }
 
-function firstLine(text: string): string {
+/** The first line of the trimmed text, with " …" when more lines follow. */
+export function firstLine(text: string): string {
   const lines = text.trim().split("\n");
   return lines.length > 1 ? `${lines[0] ?? ""} …` : (lines[0] ?? "");
 }

@@ -38,6 +38,14 @@ describe("parseAgentDefinition", () => {
     expect(def.model).toBe("inherit");
   });
 
+  it("does not split a tool list at commas inside a rule's parentheses", () => {
+    const def = parseAgentDefinition(
+      "---\nname: x\ndescription: d\ntools: Bash(git add:*, git commit:*), Read\n---\nbody",
+      "x.md",
+    );
+    expect(def.tools).toEqual(["Bash", "Read"]);
+  });
+
   it("reads a description with a colon the way published agents write it", () => {
     const def = parseAgentDefinition(
       "---\nname: x\ndescription: Use when: the build fails\n---\nbody",

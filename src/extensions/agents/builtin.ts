@@ -4,7 +4,7 @@
 import type { AgentDefinition } from "./definition.ts";
 
 /** Tools that only look: what `explore` may use (of those the parent has). */
-export const readOnlyToolNames: readonly string[] = [
+const readOnlyToolNames: readonly string[] = [
   "Read",
   "Glob",
   "Grep",

@@ -3,7 +3,9 @@
 
 import * as z from "zod/mini";
 import { useEnglishValidationMessages } from "../../core/validation-messages.ts";
+import { splitRuleList } from "../../permissions/index.ts";
 import { ExtensionFileError } from "../file-error.ts";
+import { lineOfKey } from "../key-line.ts";
 
 // Loaded lazily by the loaders, which catch this class; it comes with the module.
 export { ExtensionFileError };
@@ -51,19 +53,7 @@ const frontmatterSchema = z.object({
 
 /** Reads an agent file's text; throws ExtensionFileError naming the file, line and field. */
 export function parseAgentDefinition(text: string, file: string): AgentDefinition {
-  let doc;
-  try {
-    doc = parseFrontmatterLenient(text, file);
-  } catch (error) {
-    if (error instanceof ExtensionFileError) {
-      throw new ExtensionFileError(
-        file,
-        error.line,
-        error.message.slice(file.length + 1).replace(/^\d+: /, ""),
-      );
-    }
-    throw error;
-  }
+  const doc = parseFrontmatterLenient(text, file);
   const parsed = frontmatterSchema.safeParse(doc.data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -105,7 +95,7 @@ export function parseAgentDefinition(text: string, file: string): AgentDefinitio
 /** The names in a `tools` value; undefined when absent or empty (both mean "inherit"). */
 function toolNames(value: string | string[] | null | undefined): string[] | undefined {
   if (value === undefined || value === null) return undefined;
-  const items = Array.isArray(value) ? value : splitOutsideParens(value);
+  const items = Array.isArray(value) ? value : splitRuleList([value]);
   const names = items
     .map((item) =>
       item
@@ -115,30 +105,4 @@ function toolNames(value: string | string[] | null | undefined): string[] | unde
     )
     .filter((name) => name !== "");
   return names.length > 0 ? [...new Set(names)] : undefined;
-}
-
-/** Splits `Read, Bash(git add:*, git commit:*)` at commas that are not inside parentheses. */
-function splitOutsideParens(text: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let current = "";
-  for (const char of text) {
-    if (char === "(") depth++;
-    if (char === ")") depth = Math.max(0, depth - 1);
-    if (char === "," && depth === 0) {
-      parts.push(current);
-      current = "";
-    } else {
-      current += char;
-    }
-  }
-  parts.push(current);
-  return parts;
-}
-
-/** The 1-based line where `key:` is written in the frontmatter (1 if not found). */
-function lineOfKey(text: string, key: string): number {
-  const lines = text.split("\n");
-  const index = lines.findIndex((line) => line.startsWith(`${key}:`));
-  return index >= 0 ? index + 1 : 1;
 }

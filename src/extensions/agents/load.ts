@@ -4,7 +4,7 @@
 
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { errnoOf } from "../errno.ts";
+import { errnoCode } from "../../fs/index.ts";
 import type { ExtensionFolder } from "../locations.ts";
 import { builtinAgents } from "./builtin.ts";
 import type { AgentDefinition } from "./definition.ts";
@@ -57,7 +57,7 @@ async function readDefinition(
       warn(`agent skipped: ${error.message}`);
       return undefined;
     }
-    const code = errnoOf(error);
+    const code = errnoCode(error);
     if (code === undefined) throw error;
     warn(`agent skipped: ${file}: cannot read it (${code})`);
     return undefined;
@@ -74,7 +74,7 @@ async function markdownFiles(
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (error) {
-    const code = errnoOf(error);
+    const code = errnoCode(error);
     if (code === undefined) throw error;
     if (code !== "ENOENT" && code !== "ENOTDIR") warn(`agents: cannot list ${dir} (${code})`);
     return [];

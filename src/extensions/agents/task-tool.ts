@@ -79,7 +79,7 @@ const input = z.object({
   ),
 });
 
-export const defaultAgentType = "general-purpose";
+const defaultAgentType = "general-purpose";
 
 export function createTaskTool(options: TaskToolOptions): Tool {
   const connections = new Map<string, Promise<ChildModel>>();

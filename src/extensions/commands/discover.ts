@@ -5,7 +5,7 @@
 
 import { readdir } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
-import { errnoOf } from "../errno.ts";
+import { errnoCode } from "../../fs/index.ts";
 import type { ExtensionFolder } from "../locations.ts";
 import { ExtensionFileError, readPromptFile, type PromptFile } from "../prompt-file.ts";
 import { byCodePoint } from "../../core/compare.ts";
@@ -42,7 +42,7 @@ export async function discoverCommands(
           warn(`command skipped: ${error.message}`);
           continue;
         }
-        const code = errnoOf(error);
+        const code = errnoCode(error);
         if (code === undefined) throw error;
         warn(`command skipped: ${file}: cannot read it (${code})`);
         continue;
@@ -82,7 +82,7 @@ async function markdownFiles(
   try {
     entries = await readdir(folder, { withFileTypes: true });
   } catch (error) {
-    const code = errnoOf(error);
+    const code = errnoCode(error);
     if (code === undefined) throw error;
     if (code !== "ENOENT" && code !== "ENOTDIR") warn(`commands: cannot list ${folder} (${code})`);
     return [];

@@ -4,7 +4,7 @@
 
 import { readdir, realpath } from "node:fs/promises";
 import { join } from "node:path";
-import { errnoOf } from "../errno.ts";
+import { errnoCode } from "../../fs/index.ts";
 import type { ExtensionFolder } from "../locations.ts";
 import { ExtensionFileError, readPromptFile, type PromptFile } from "../prompt-file.ts";
 import { byCodePoint } from "../../core/compare.ts";
@@ -29,7 +29,7 @@ export async function discoverSkills(
     try {
       entries = await readdir(folder.path, { withFileTypes: true });
     } catch (error) {
-      const code = errnoOf(error);
+      const code = errnoCode(error);
       if (code === undefined) throw error;
       if (code !== "ENOENT" && code !== "ENOTDIR")
         warn(`skills: cannot list ${folder.path} (${code})`);
@@ -48,7 +48,7 @@ export async function discoverSkills(
           warn(`skill skipped: ${error.message}`);
           continue;
         }
-        const code = errnoOf(error);
+        const code = errnoCode(error);
         if (code === undefined) throw error;
         // A folder without SKILL.md is not a skill (a shared scripts folder, say).
         if (code !== "ENOENT" && code !== "ENOTDIR")

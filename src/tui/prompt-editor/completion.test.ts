@@ -171,6 +171,30 @@ describe("workspace files", () => {
     ]);
   });
 
+  it("lists folders down to maxDepth levels, and none of node_modules at any level", async () => {
+    await mkdir(join(dir, "src", "deep", "deeper", "node_modules"), { recursive: true });
+    await writeFile(join(dir, "src", "deep", "deeper", "far.ts"), "x");
+    await writeFile(join(dir, "src", "deep", "deeper", "node_modules", "dep.js"), "x");
+    expect(await listWorkspaceFiles(dir, { maxDepth: 1 })).toEqual([
+      ".gitignore",
+      "README.md",
+      "src/",
+      "src/.gitignore",
+      "src/main.ts",
+    ]);
+    expect(await listWorkspaceFiles(dir, { maxDepth: 3 })).toEqual([
+      ".gitignore",
+      "README.md",
+      "src/",
+      "src/.gitignore",
+      "src/deep/",
+      "src/main.ts",
+      "src/deep/deeper/",
+      "src/deep/util.ts",
+      "src/deep/deeper/far.ts",
+    ]);
+  });
+
   it("stops when aborted", async () => {
     const controller = new AbortController();
     controller.abort(new Error("stop"));

@@ -135,14 +135,6 @@ export function moveDown(state: EditorState): EditorState | undefined {
   return { text, cursor: snapToBoundary(text, target), goalColumn: column };
 }
 
-export function isOnFirstLine(state: EditorState): boolean {
-  return lineStart(state.text, state.cursor) === 0;
-}
-
-export function isOnLastLine(state: EditorState): boolean {
-  return lineEnd(state.text, state.cursor) === state.text.length;
-}
-
 /** Replaces text[from, to) with `insert` and puts the cursor after it. */
 export function replaceRange(
   state: EditorState,

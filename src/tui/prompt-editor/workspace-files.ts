@@ -16,7 +16,7 @@ export interface ListOptions {
 }
 
 /** Never offered, whatever the ignore files say: dependency trees (`.git` the walker skips). */
-const skippedFolder = /(^|\/)node_modules\//;
+const skippedFolder = /(^|\/)node_modules$/;
 
 /**
  * Paths relative to `root` with "/" separators; folders end in "/". Ordered by depth, then by
@@ -34,7 +34,8 @@ export async function listWorkspaceFiles(
     root,
     includeHidden: true,
     limit: options.scanLimit ?? 100_000,
-    filter: (path) => depthOf(path) <= maxDepth && !skippedFolder.test(path),
+    // Skipped before they are read: a file's depth is that of the folder it is in.
+    skipDir: (path, depth) => depth > maxDepth || skippedFolder.test(path),
     ...(options.signal ? { signal: options.signal } : {}),
   })) {
     files.push(file.path);

@@ -49,9 +49,6 @@ function rowsOf(text: string): string[] | undefined {
   return text.slice(0, -1).split("\n");
 }
 
-const ansi = /\u001B\[[0-?]*[ -/]*[@-~]|\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)/g;
-const displayWidth = (line: string): number => stringWidth(line.replace(ansi, ""));
-
 export function createLogUpdate(
   ink: InkLogUpdateModule,
   stream: WritableTerminal,
@@ -79,7 +76,8 @@ export function createLogUpdate(
       previous: onScreen,
       next: committed.length > 0 ? [...committed, ...next] : next,
       screenRows: stream.rows ?? 24,
-      width: displayWidth,
+      // string-width leaves escape sequences (CSI, OSC hyperlinks) out of the width itself.
+      width: (line) => stringWidth(line),
     });
     if (bytes === undefined) return false;
     if (bytes !== "") stream.write(bytes);
