@@ -9,7 +9,7 @@ import {
   APIError,
   APIUserAbortError,
 } from "@anthropic-ai/sdk/core/error";
-import { Messages } from "@anthropic-ai/sdk/resources/messages/messages";
+import type { Stream } from "@anthropic-ai/sdk/core/streaming";
 import type {
   ContentBlock,
   RawMessageStreamEvent,
@@ -48,14 +48,14 @@ export const ANTHROPIC_ERRORS: SdkErrorClasses = {
 };
 
 /**
- * The SDK's base client with only the Messages resource: the full `Anthropic` class attaches
- * every API (batches, files, beta, organization...), three times the code to load at start-up.
+ * The SDK's base client, posting to /v1/messages itself. The full `Anthropic` class attaches
+ * every API (batches, files, beta, organization...), three times the code to load at start-up;
+ * and its Messages resource writes a deprecation notice for some models straight to the
+ * console, which would land in the middle of the interactive UI's frame on every request.
  * The SDK resolves credentials from profile files and workload-identity variables when none
  * is passed; cairn resolves credentials itself and passes them in, so that chain stays off.
  */
 class MessagesClient extends BaseAnthropic {
-  readonly messages = new Messages(this);
-
   protected override _shouldResolveDefaultCredentials(): boolean {
     return false;
   }
@@ -91,7 +91,11 @@ export function createAnthropicProvider(opts: AnthropicProviderOptions): Provide
     baseUrl: site.baseUrl,
     stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<StreamEvent> {
       return withProviderErrors(site, signal, async function* () {
-        const events = await client.messages.create(buildAnthropicRequest(request), { signal });
+        const events = await client.post<Stream<RawMessageStreamEvent>>("/v1/messages", {
+          body: buildAnthropicRequest(request),
+          stream: true,
+          signal,
+        });
         yield* anthropicEvents(events, site, signal);
       });
     },
