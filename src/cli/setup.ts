@@ -473,21 +473,27 @@ async function connect(
 function toolsFor(
   resolved: ResolvedModel,
   env: Env,
-  policy: PermissionPolicy,
+  policy: () => PermissionPolicy,
   prompts: SessionPrompts,
   task?: Tool,
 ): Tool[] {
+  // A skill's `!` commands run through the Bash tool offered to the model, if it is offered.
+  let offered: Tool[] = [];
   // No skill the model may use: no Skill tool, and the request stays as it was.
-  const skill = prompts.skillTool(resolved.info.contextWindow);
-  return availableTools(
+  const skill = prompts.skillTool(resolved.info.contextWindow, {
+    policy,
+    bash: () => offered.find((tool) => tool.name === "Bash"),
+  });
+  offered = availableTools(
     [
       ...builtinTools(editStyleFor(resolved.provider, resolved.model)),
       ...(skill ? [skill] : []),
       ...(task ? [task] : []),
       ...(env.CAIRN_TEST_TOOLS === "1" ? testTools : []),
     ],
-    policy,
+    policy(),
   );
+  return offered;
 }
 
 /** An agent for `model` over the shared parts, and the Session that describes it. */
@@ -513,7 +519,7 @@ function assemble(shared: SharedParts, model: Connection, extras: SessionExtras)
     cwd,
     platform: process.platform,
   });
-  const tools = toolsFor(resolved, env, shared.policy(), shared.prompts, task);
+  const tools = toolsFor(resolved, env, shared.policy, shared.prompts, task);
   const agentTools = shared.mcp
     ? liveToolList(
         tools,

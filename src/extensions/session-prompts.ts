@@ -7,6 +7,7 @@ import type { PermissionPolicy, Rule } from "../permissions/index.ts";
 import { parseRule } from "../permissions/index.ts";
 import type { Tool } from "../tools/index.ts";
 import { commandSource, discoverCommands } from "./commands/index.ts";
+import { expandTemplate } from "./expand-template.ts";
 import { createExpansionRuntime, type RuntimeParts } from "./expansion-runtime.ts";
 import { extensionFolders, type ExtensionRoots } from "./locations.ts";
 import {
@@ -25,14 +26,25 @@ export interface SessionPrompts {
   readonly skills: readonly string[];
   /** Adds a source of prompt commands (an MCP server's prompts), after the others. */
   addSource(source: PromptCommandSource): void;
-  /** The Skill tool for a model with this context window; undefined when the model may use no skill. */
-  skillTool(contextWindow: number): Tool | undefined;
+  /**
+   * The Skill tool for a model with this context window; undefined when the model may use no
+   * skill. `runtime` serves the skill's `@file`s and `` !`cmd` ``s, judged as tool calls.
+   */
+  skillTool(contextWindow: number, runtime: SkillRuntime): Tool | undefined;
   /** `policy` with the rules granted so far added to its allow list. */
   withGrants(policy: PermissionPolicy): PermissionPolicy;
   /** Adds allow rules until the returned function is called. */
   grant(rules: readonly Rule[]): () => void;
   /** Expands `/name args`: arguments, `@file`s and `!` commands, judged by the policy in force. */
   expand(command: PromptCommand, args: string, parts: RuntimeParts): Promise<PromptExpansion>;
+}
+
+/** What a model-invoked skill's `@file`s and `` !`cmd` ``s are judged by and run with. */
+export interface SkillRuntime {
+  /** The policy in force now. */
+  policy: () => PermissionPolicy;
+  /** The session's Bash tool, if it has one. */
+  bash: () => Tool | undefined;
 }
 
 export interface SessionPromptsOptions {
@@ -63,6 +75,16 @@ export async function loadSessionPrompts(options: SessionPromptsOptions): Promis
     const rule = parseRule(`Read(/${skill.folder}/**)`, `skill ${skill.name}`);
     grant([{ ...rule, source: `${rule.source} (skill ${skill.name})` }]);
   };
+  // A skill the model used keeps its allowed-tools for the session (see SkillToolOptions.onUsed).
+  const granted = new Set<Skill>();
+  const useSkillAsModel = (skill: Skill): void => {
+    useSkill(skill);
+    if (granted.has(skill) || skill.allowedTools.length === 0) return;
+    granted.add(skill);
+    grant(skill.allowedTools);
+  };
+  const withGrants = (policy: PermissionPolicy): PermissionPolicy =>
+    grants.size === 0 ? policy : { ...policy, allow: [...policy.allow, ...[...grants].flat()] };
   const sources: PromptCommandSource[] = [skillSource(skills, useSkill), commandSource(commands)];
   const modelSkills = skills.filter((skill) => !skill.disableModelInvocation);
   return {
@@ -71,19 +93,28 @@ export async function loadSessionPrompts(options: SessionPromptsOptions): Promis
     addSource(source) {
       sources.push(source);
     },
-    skillTool(contextWindow) {
+    skillTool(contextWindow, runtime) {
       if (modelSkills.length === 0) return undefined;
       return createSkillTool({
         skills: modelSkills,
         contextWindow,
         env: options.env,
-        onUsed: useSkill,
+        onUsed: useSkillAsModel,
+        expand: (skill, args, ctx) =>
+          expandTemplate(
+            skill.body,
+            args,
+            skill.allowedTools,
+            createExpansionRuntime({
+              toolSession: ctx.session,
+              policy: () => withGrants(runtime.policy()),
+              bash: runtime.bash(),
+              signal: ctx.signal,
+            }),
+          ),
       });
     },
-    withGrants(policy) {
-      if (grants.size === 0) return policy;
-      return { ...policy, allow: [...policy.allow, ...[...grants].flat()] };
-    },
+    withGrants,
     grant,
     expand(command, args, parts) {
       return command.expand(args, createExpansionRuntime(parts));

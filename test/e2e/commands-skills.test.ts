@@ -243,6 +243,41 @@ describe("skills", () => {
     expect(after?.[1]).toContain("qpdf --empty");
   });
 
+  it("runs a skill's allowed ! line when the model invokes it, and its allowed-tools hold afterwards", async () => {
+    const where = await place();
+    await put(
+      join(where.cwd, ".claude/skills/stamp/SKILL.md"),
+      "---\ndescription: Stamp the build\nallowed-tools: Bash(touch stamp.txt)\n---\n" +
+        "Stamped: !`touch stamp.txt && echo stamped-ok`\nRefused: !`touch other.txt`\n",
+    );
+    const bash = (id: string, command: string) => ({
+      blocks: [{ type: "tool_use" as const, id, name: "Bash", input: { command } }],
+    });
+    const run = await print(
+      where,
+      {
+        turns: [
+          // Before the skill is used, print mode cannot ask: denied.
+          bash("toolu_1", "touch stamp.txt"),
+          {
+            blocks: [{ type: "tool_use", id: "toolu_2", name: "Skill", input: { skill: "stamp" } }],
+          },
+          bash("toolu_3", "touch stamp.txt"),
+          { blocks: [{ type: "text", text: "done" }] },
+        ],
+      },
+      ["stamp it", "--trust"],
+    );
+    expect(run.code).toBe(0);
+    const [before, skill, after] = toolOutputs("anthropic", server.requests.at(-1)?.body);
+    expect(before?.[2]).toBe(true);
+    expect(skill?.[1]).toContain("Stamped: stamped-ok");
+    expect(skill?.[1]).toContain("Refused: [not run:");
+    expect(after?.[2]).toBe(false);
+    expect(existsSync(join(where.cwd, "stamp.txt"))).toBe(true);
+    expect(existsSync(join(where.cwd, "other.txt"))).toBe(false);
+  });
+
   it("runs /skill-name as a prompt, the skill winning over a command of the same name", async () => {
     const where = await place();
     await put(

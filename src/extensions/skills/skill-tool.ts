@@ -1,10 +1,11 @@
 // The Skill tool: the model loads a skill's instructions when a task calls for them. Its
-// description lists only names and descriptions (listing.ts); a call returns the body, arguments
-// filled in, and the skill's folder, whose files become readable (not writable) from then on.
+// description lists only names and descriptions (listing.ts); a call returns the body expanded
+// as a person's `/skill` would be (arguments, `@file`s, `` !`cmd` `` outputs) and the skill's
+// folder, whose files become readable (not writable) from then on, as do its `allowed-tools`.
 
 import * as z from "zod/mini";
-import { defineTool, type Tool } from "../../tools/index.ts";
-import { substituteArguments } from "../arguments.ts";
+import { defineTool, type Tool, type ToolContext } from "../../tools/index.ts";
+import type { ExpandedText } from "../expand-template.ts";
 import { nearNames } from "../prompt-commands.ts";
 import type { Skill } from "./discover.ts";
 import { listingBudget, skillListing } from "./listing.ts";
@@ -19,8 +20,14 @@ export interface SkillToolOptions {
   skills: readonly Skill[];
   contextWindow: number;
   env: Readonly<Record<string, string | undefined>>;
-  /** Makes the skill's folder readable for the rest of the session. */
+  /**
+   * Makes the skill's folder readable and grants its `allowed-tools` for the rest of the
+   * session: the model may call the skill again whenever it likes, so a grant shorter than the
+   * session would restrict nothing.
+   */
   onUsed: (skill: Skill) => void;
+  /** The skill's body with arguments, `@file`s and `` !`cmd` `` outputs filled in. */
+  expand: (skill: Skill, args: string, ctx: ToolContext) => Promise<ExpandedText>;
 }
 
 export function createSkillTool(options: SkillToolOptions): Tool {
@@ -35,7 +42,7 @@ export function createSkillTool(options: SkillToolOptions): Tool {
     input,
     readOnly: true,
     describeAccess: () => ({ kind: "none" }),
-    run(call) {
+    async run(call, ctx) {
       const wanted = call.skill.replace(/^\//, "").toLowerCase();
       const skill = skills.find((s) => s.name.toLowerCase() === wanted);
       if (!skill) {
@@ -43,20 +50,24 @@ export function createSkillTool(options: SkillToolOptions): Tool {
           call.skill,
           skills.map((s) => s.name),
         );
-        return Promise.resolve({
+        return {
           content:
             `No skill named "${call.skill}".` +
             (near.length > 0 ? ` Did you mean ${near.join(", ")}?` : "") +
             ` Available: ${skills.map((s) => s.name).join(", ") || "none"}.`,
           isError: true,
-        });
+        };
       }
       options.onUsed(skill);
-      const body = substituteArguments(skill.body, call.args ?? "").trim();
-      return Promise.resolve({
-        content: `Skill "${skill.name}" (folder: ${skill.folder}; its files can be read with Read, Glob and Grep)\n\n${body}`,
+      const expanded = await options.expand(skill, call.args ?? "", ctx);
+      // What was not included or run is said, so the model does not take the gap for content.
+      const notes = expanded.notes.map((note) => `Note: ${note}`).join("\n");
+      return {
+        content:
+          `Skill "${skill.name}" (folder: ${skill.folder}; its files can be read with Read, Glob and Grep)\n\n${expanded.text.trim()}` +
+          (notes === "" ? "" : `\n\n${notes}`),
         display: { type: "skill", name: skill.name, folder: skill.folder },
-      });
+      };
     },
   });
 }

@@ -1,8 +1,15 @@
-import { mkdir, mkdtemp, realpath, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, realpath, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { decide, prepareQuery, type PermissionPolicy } from "../../permissions/index.ts";
+import {
+  analyzeCommand,
+  createShellParser,
+  decide,
+  prepareQuery,
+  type PermissionPolicy,
+} from "../../permissions/index.ts";
+import { bashTool } from "../../tools/bash.ts";
 import { createToolSession } from "../../tools/index.ts";
 import type { ExtensionRoots } from "../locations.ts";
 import { loadSessionPrompts } from "../session-prompts.ts";
@@ -25,6 +32,10 @@ async function put(path: string, text: string): Promise<void> {
   await mkdir(join(path, ".."), { recursive: true });
   await writeFile(path, text);
 }
+
+const basePolicy: PermissionPolicy = { mode: "default", allow: [], ask: [], deny: [] };
+/** No rules of the session's own, and the real Bash tool for `!` lines. */
+const runtime = { policy: () => basePolicy, bash: () => bashTool };
 
 async function load() {
   const warnings: string[] = [];
@@ -60,7 +71,7 @@ describe("skills › the Skill tool", () => {
       "---\ndescription: Only by hand\ndisable-model-invocation: true\n---\nbody\n",
     );
     const { prompts } = await load();
-    expect(prompts.skillTool(200_000)).toBeUndefined();
+    expect(prompts.skillTool(200_000, runtime)).toBeUndefined();
     // It is still a /command for the person.
     expect(prompts.registry.find("manual")?.kind).toBe("skill");
   });
@@ -74,7 +85,7 @@ describe("skills › the Skill tool", () => {
     await put(join(folder, "forms.md"), "how to fill\n");
     const { prompts, warnings } = await load();
     expect(warnings).toEqual([]);
-    const tool = prompts.skillTool(200_000);
+    const tool = prompts.skillTool(200_000, runtime);
     expect(tool?.description).toContain("- pdf: Fill PDF forms");
     expect(tool?.description).not.toContain("Fill $1");
 
@@ -111,10 +122,57 @@ describe("skills › the Skill tool", () => {
     await session.dispose();
   });
 
+  it("fills in its @files and !`cmd` outputs as a /skill would, and grants its allowed-tools", async () => {
+    const folder = join(roots.home, ".claude/skills/status");
+    await put(
+      join(folder, "SKILL.md"),
+      "---\ndescription: Summarise the branch\nallowed-tools: Bash(touch ok-file)\n---\n" +
+        "Branch says: !`echo hello-from-skill`\nMade: !`touch ok-file`\n" +
+        "Not allowed: !`touch made-by-skill`\nSee @notes.txt\n",
+    );
+    await put(join(roots.workspaceRoot, "notes.txt"), "the notes\n");
+    const { prompts } = await load();
+    const tool = prompts.skillTool(200_000, runtime);
+    const session = createToolSession({ root: roots.workspaceRoot, additionalDirs: [] });
+    const touchRule = async () =>
+      decide(
+        prompts.withGrants(basePolicy),
+        await prepareQuery(
+          { name: "Bash", readOnly: false },
+          { kind: "command", command: "touch ok-file" },
+          {
+            workspace: session.workspace,
+            shellCwd: roots.workspaceRoot,
+            home: roots.home,
+            platform: process.platform,
+            analyze: (command) =>
+              analyzeCommand((session.shellParser.current ??= createShellParser()), command),
+          },
+        ),
+      ).behavior;
+    expect(await touchRule()).toBe("ask");
+
+    const out = await tool?.run(tool.input.parse({ skill: "status" }), {
+      cwd: roots.workspaceRoot,
+      signal: new AbortController().signal,
+      session,
+    });
+    const text = typeof out?.content === "string" ? out.content : "";
+    expect(text).toContain("Branch says: hello-from-skill");
+    expect(text).toContain("Not allowed: [not run:");
+    expect(text).toMatch(/Note: !`touch made-by-skill` was not run: /);
+    expect(text).toContain('<file path="notes.txt">\nthe notes\n</file>');
+    expect((await stat(join(roots.workspaceRoot, "ok-file"))).isFile()).toBe(true);
+    await expect(stat(join(roots.workspaceRoot, "made-by-skill"))).rejects.toThrow();
+    // Used by the model, its allowed-tools hold from then on.
+    expect(await touchRule()).toBe("allow");
+    await session.dispose();
+  });
+
   it("answers an unknown skill with the near names", async () => {
     await put(join(roots.home, ".claude/skills/deploy/SKILL.md"), "Deploy things\n");
     const { prompts } = await load();
-    const tool = prompts.skillTool(200_000);
+    const tool = prompts.skillTool(200_000, runtime);
     const session = createToolSession({ root: roots.workspaceRoot, additionalDirs: [] });
     const out = await tool?.run(tool.input.parse({ skill: "deplyo" }), {
       cwd: roots.workspaceRoot,
@@ -139,7 +197,7 @@ describe("prompt registry", () => {
     const { prompts } = await load();
     expect(prompts.registry.find("review")?.kind).toBe("skill");
     expect(prompts.registry.find("internal")).toBeUndefined();
-    expect(prompts.skillTool(200_000)?.description).toContain("- internal: model only");
+    expect(prompts.skillTool(200_000, runtime)?.description).toContain("- internal: model only");
     expect(prompts.registry.find("ui:button")?.name).toBe("button");
     expect(prompts.registry.near("buton")).toEqual(["button"]);
   });
