@@ -14,9 +14,12 @@ export async function waitForMcp(session: Session, warn: (message: string) => vo
   for (const line of mcpReport(mcp)) warn(line);
 }
 
-/** Lines for the person once the servers settled: config problems, failures with stderr. */
-export function mcpReport(mcp: McpManager): string[] {
-  const lines = mcp.warnings();
+/**
+ * Lines for the person once the servers settled: config problems, failures with stderr. The
+ * interactive UI passes `approvalAsked`: it asks about unapproved servers instead.
+ */
+export function mcpReport(mcp: McpManager, report?: { approvalAsked: boolean }): string[] {
+  const lines = mcp.warnings(report);
   for (const status of mcp.statuses()) {
     if (status.status !== "failed") continue;
     const tail = status.stderrTail?.length ? `\n  ${status.stderrTail.join("\n  ")}` : "";

@@ -108,8 +108,12 @@ export interface McpManager {
     text: string,
     signal: AbortSignal,
   ): Promise<{ blocks: ResultBlock[]; errors: string[] }>;
-  /** Lines for stderr: config warnings, withheld tools. */
-  warnings(): string[];
+  /**
+   * Lines for stderr: config warnings, withheld tools, servers not started. With
+   * `approvalAsked` (the interactive UI, which asks about each unapproved server itself), a
+   * server waiting for approval is left out.
+   */
+  warnings(options?: { approvalAsked?: boolean }): string[];
   /**
    * Who answers a server's request for user input (elicitation) from now on; undefined declines,
    * which is what print mode does. The TUI sets its dialog here once the screen is up.
@@ -424,7 +428,7 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
       }
       return { blocks, errors };
     },
-    warnings() {
+    warnings(report) {
       const lines = [...options.config.warnings, ...extraWarnings];
       for (const error of options.config.errors) lines.push(error.message);
       for (const entry of entries.values()) {
@@ -442,7 +446,7 @@ export function createMcpManager(options: McpManagerOptions): McpManager {
             `MCP server "${name}" (${entry.configured.source}) not started: this folder is not trusted (cairn trust)`,
           );
         }
-        if (entry.state === "needs-approval") {
+        if (entry.state === "needs-approval" && report?.approvalAsked !== true) {
           lines.push(
             `MCP server "${name}" (${entry.configured.source}) not started: not approved yet (add it to enabledMcpjsonServers in .cairn/settings.local.json, or approve it when the interactive UI asks)`,
           );

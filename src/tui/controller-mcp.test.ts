@@ -107,6 +107,8 @@ describe("MCP approval in the interactive UI", () => {
     expect(world.server.requests).toHaveLength(1);
     expect(toolNames(0).some((n) => n.startsWith("mcp__tiny__"))).toBe(false);
     expect(controller.mcp?.getState().approval?.server).toBe("tiny");
+    // The question is the message: no start-up warning repeats it beside the question.
+    expect(notices(controller)).not.toContain("not approved yet");
 
     controller.mcp?.answerApproval(asked.approval!, true);
     await waitForMcp(controller, (s) => s.approval === undefined);

@@ -249,7 +249,7 @@ export async function createController(options: ControllerOptions): Promise<Cont
   const mcpUi = mcp ? createMcpUi({ mcp, notice }) : undefined;
   if (mcp) {
     mcp.ready().then(
-      () => mcpReport(mcp).forEach((line) => notice(line, "warning")),
+      () => mcpReport(mcp, { approvalAsked: true }).forEach((line) => notice(line, "warning")),
       (error: unknown) => notice(`MCP: ${errorMessage(error)}`, "warning"),
     );
   }
