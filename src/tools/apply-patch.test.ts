@@ -142,6 +142,30 @@ describe("apply_patch", () => {
     );
   });
 
+  it("patches a Windows-1252 file in its own encoding, and refuses characters it cannot hold", async () => {
+    await put("legacy.txt", Buffer.from("caf\xe9\nna\xefve\n", "latin1"));
+    const result = await run(
+      "*** Update File: legacy.txt",
+      "@@",
+      " café",
+      "-naïve",
+      "+naïf – déjà",
+    );
+    expect(result.isError).toBeUndefined();
+    const patched = Buffer.concat([
+      Buffer.from("caf\xe9\nna\xeff ", "latin1"),
+      Buffer.from([0x96]),
+      Buffer.from(" d\xe9j\xe0\n", "latin1"),
+    ]);
+    expect(await readFile(fx.path("legacy.txt"))).toEqual(patched);
+    const refused = await run("*** Update File: legacy.txt", "@@", "-café", "+☕");
+    expect(refused.isError).toBe(true);
+    expect(refused.text).toContain(
+      'legacy.txt is Windows-1252 (Latin-1) text, which cannot hold "☕"',
+    );
+    expect(await readFile(fx.path("legacy.txt"))).toEqual(patched);
+  });
+
   it("appends with an End of File hunk", async () => {
     await put("list.md", "- a\n- b\n");
     await run("*** Update File: list.md", "@@", " - b", "+- c", "*** End of File");

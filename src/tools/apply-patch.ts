@@ -12,7 +12,14 @@ import { isErrnoCode } from "../fs/index.ts";
 import { applyHunks } from "./patch-apply.ts";
 import { parsePatch, patchPaths, type Hunk, type PatchOperation } from "./patch-parse.ts";
 import { resolvePath } from "./paths.ts";
-import { decodeText, encodeText, lineCount, type TextFormat } from "./text-file.ts";
+import {
+  cannotHoldMessage,
+  decodeText,
+  encodeText,
+  lineCount,
+  unencodable,
+  type TextFormat,
+} from "./text-file.ts";
 import { defineTool, type ToolContext, type ToolOutput } from "./tool.ts";
 
 /** One file as the patch sees it: what is on disk, and what the patch has made of it so far. */
@@ -159,6 +166,10 @@ async function update(
         (hunk ? ` (patch line ${hunk.patchLine})${hunkOpening(hunk)}` : "") +
         `\n${applied.reason}`,
     );
+  }
+  const bad = unencodable(applied.text, file.format);
+  if (bad !== undefined) {
+    throw new PatchFailure(`${where}: ${cannotHoldMessage(file.display, bad, file.format)}`);
   }
   const added = operation.hunks.reduce((sum, hunk) => sum + countLines(hunk, "+"), 0);
   const removed = operation.hunks.reduce((sum, hunk) => sum + countLines(hunk, "-"), 0);

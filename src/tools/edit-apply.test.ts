@@ -89,6 +89,28 @@ describe("edit-apply", () => {
     );
   });
 
+  it("matches text written in the other Unicode normalization form, and answers in the file's form", () => {
+    const decomposed = "const caf\u0065\u0301 = 'cre\u0300me';\n"; // é and è as letter + accent
+    const outcome = applyEdit(
+      decomposed,
+      { old_string: "caf\u00e9 = 'cr\u00e8me'", new_string: "th\u00e9 = 'cr\u00e8me'" },
+      "\n",
+      "f",
+    );
+    expect(outcome).toEqual({
+      ok: true,
+      text: "const th\u0065\u0301 = 'cre\u0300me';\n",
+      replacements: 1,
+    });
+    const composed = applyEdit(
+      "x = 'caf\u00e9'\n",
+      { old_string: "cafe\u0301", new_string: "t" },
+      "\n",
+      "f",
+    );
+    expect(composed).toEqual({ ok: true, text: "x = 't'\n", replacements: 1 });
+  });
+
   it("stops at the first failing edit and reports its index", () => {
     const outcome = applyEdits(
       "a\nb\n",

@@ -45,9 +45,19 @@ export function applyEdit(
     };
   }
 
+  const exact = { find: withEol(oldString, eol), put: withEol(newString, eol) };
   const candidates = [
-    { find: withEol(oldString, eol), put: withEol(newString, eol) },
+    exact,
     { find: oldString, put: newString },
+    // The same text in the other Unicode form: files written on macOS often spell "é" as "e" and
+    // a combining accent (NFD), which looks identical in Read, while models write it composed.
+    // The replacement takes the form the file uses.
+    ...(["NFC", "NFD"] as const)
+      .map((form) => ({
+        find: withEol(oldString.normalize(form), eol),
+        put: withEol(newString.normalize(form), eol),
+      }))
+      .filter((candidate) => candidate.find !== exact.find),
   ];
   for (const { find, put } of candidates) {
     const positions = occurrences(text, find);

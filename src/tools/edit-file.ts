@@ -12,8 +12,14 @@ import { isErrnoCode } from "../fs/index.ts";
 import { numberLine } from "./numbered-lines.ts";
 import { missingPathMessage } from "./path-suggestions.ts";
 import { resolvePath } from "./paths.ts";
-import { oneReadShowsAll } from "./read.ts";
-import { decodeText, encodeText, lineCount, type TextFormat } from "./text-file.ts";
+import {
+  cannotHoldMessage,
+  decodeText,
+  encodeText,
+  lineCount,
+  unencodable,
+  type TextFormat,
+} from "./text-file.ts";
 import type { ToolContext, ToolOutput } from "./tool.ts";
 
 const MAX_SNIPPET_REGIONS = 5;
@@ -49,15 +55,9 @@ export async function editFile(
     const fresh = await checkUnchangedSinceRead(ctx.session.files, target.real, where, {
       requireFull: false,
     });
+    // A ranged Read (offset/limit) counts, as in Claude Code: models read the lines around a
+    // Grep hit and edit them. The match rules (exact, unique) keep such an edit safe.
     if (!fresh.ok) return failure(fresh.message);
-    if (
-      ctx.session.files.lastRead(target.real)?.partial === true &&
-      oneReadShowsAll(fresh.content)
-    ) {
-      return failure(
-        `${where} was only read in part (offset/limit). It is small enough to read whole: Read it without offset/limit, then retry.`,
-      );
-    }
     const decoded = decodeText(fresh.content);
     if (!decoded.ok) {
       return failure(
@@ -87,6 +87,8 @@ export async function editFile(
       `The edit leaves ${where} unchanged (its final newline is kept as it was). Nothing was written.`,
     );
   }
+  const bad = unencodable(after, format);
+  if (bad !== undefined) return failure(cannotHoldMessage(where, bad, format));
   if (ctx.signal.aborted)
     return failure(`Cancelled before writing ${where}; the file is unchanged.`);
 

@@ -169,7 +169,7 @@ describe("edit", () => {
     expect(out.content).toContain("a.ts has not been read in this session");
   });
 
-  it("requires a full read of a file that fits in one read", async () => {
+  it("accepts a ranged read (offset/limit) of a small file, as Claude Code does", async () => {
     await writeFile(fx.path("a.ts"), numbered(30));
     await fx.call(readTool, { file_path: "a.ts", offset: 5, limit: 3 });
     const out = await fx.call(editTool, {
@@ -177,8 +177,8 @@ describe("edit", () => {
       old_string: "line 6\n",
       new_string: "six\n",
     });
-    expect(out.isError).toBe(true);
-    expect(out.content).toContain("a.ts was only read in part");
+    expect(out.isError).toBeFalsy();
+    expect(await readFile(fx.path("a.ts"), "utf8")).toBe(numbered(30).replace("line 6\n", "six\n"));
   });
 
   it("accepts a partial read of a file too big for one read", async () => {
@@ -265,14 +265,48 @@ describe("edit", () => {
   });
 
   it("refuses to edit a file that is not valid UTF-8", async () => {
-    // Valid for the 8 KB Read looks at, then a Latin-1 byte: Read shows it, Edit must not mangle it.
+    // UTF-8 ("é") for the 8 KB Read looks at, then a Latin-1 byte: Read shows it, Edit must not
+    // mangle it (decoding it all as Windows-1252 would turn the UTF-8 "é" into "Ã©").
     await given(
       "a.txt",
-      Buffer.concat([Buffer.from(`${"a".repeat(9000)}\nok\n`), Buffer.from([0xe9, 0x0a])]),
+      Buffer.concat([Buffer.from(`é${"a".repeat(9000)}\nok\n`), Buffer.from([0xe9, 0x0a])]),
     );
     const out = await fx.call(editTool, { file_path: "a.txt", old_string: "ok", new_string: "ko" });
     expect(out.isError).toBe(true);
     expect(out.content).toContain("a.txt cannot be edited safely: it is not valid UTF-8 text");
+  });
+
+  it("edits a Windows-1252 file in its own encoding, and refuses characters it cannot hold", async () => {
+    const latin = (text: string) => Buffer.from(text, "latin1");
+    await given("legacy.c", latin("/* caf\xe9 */\r\nint x;\r\n/* fin */\r\n"));
+    const out = await fx.call(editTool, {
+      file_path: "legacy.c",
+      old_string: "/* café */\nint x;",
+      new_string: "/* crème brûlée — 2 € */\nint y;",
+    });
+    expect(out.isError).toBeFalsy();
+    expect(textOf(out)).toContain("     1\t/* crème brûlée — 2 € */");
+    // é, è, û stay Latin-1 bytes; the dash and the euro take their Windows-1252 bytes; CRLF kept.
+    expect(await readFile(fx.path("legacy.c"))).toEqual(
+      Buffer.concat([
+        latin("/* cr\xe8me br\xfbl\xe9e "),
+        Buffer.from([0x97]),
+        latin(" 2 "),
+        Buffer.from([0x80]),
+        latin(" */\r\nint y;\r\n/* fin */\r\n"),
+      ]),
+    );
+    const before = await readFile(fx.path("legacy.c"));
+    const emoji = await fx.call(editTool, {
+      file_path: "legacy.c",
+      old_string: "int y;",
+      new_string: "int y; // 😀",
+    });
+    expect(emoji.isError).toBe(true);
+    expect(textOf(emoji)).toBe(
+      'legacy.c is Windows-1252 (Latin-1) text, which cannot hold "😀" (U+1F600); nothing was written. Use characters that encoding has, or convert the file to UTF-8 first (Bash: iconv -f WINDOWS-1252 -t UTF-8).',
+    );
+    expect(await readFile(fx.path("legacy.c"))).toEqual(before);
   });
 
   it("edits the target through a symlink and keys the ledger by the real path", async () => {

@@ -126,6 +126,31 @@ describe("patch-parse", () => {
     ]);
   });
 
+  it('accepts unified diff\'s "\\ No newline at end of file" marker', () => {
+    const ops = operations(
+      [
+        "*** Begin Patch",
+        "*** Add File: a.txt",
+        "+one",
+        "+two",
+        "\\ No newline at end of file",
+        "*** Update File: b.txt",
+        "@@",
+        "-old",
+        "\\ No newline at end of file",
+        "+new",
+        "*** End Patch",
+      ].join("\n"),
+    );
+    expect(ops[0]).toMatchObject({ type: "add", content: "one\ntwo" });
+    const update = ops[1];
+    if (update?.type !== "update") throw new Error("expected an update");
+    expect(update.hunks[0]?.lines).toEqual([
+      { kind: "-", text: "old" },
+      { kind: "+", text: "new" },
+    ]);
+  });
+
   it("rejects a patch without its envelope", () => {
     expect(failure("*** Update File: a\n-x\n+y\n")).toMatch(
       /must start with the line "\*\*\* Begin Patch"/,

@@ -31,6 +31,7 @@ const DELETE = "*** Delete File:";
 const UPDATE = "*** Update File:";
 const MOVE = "*** Move to:";
 const END_OF_FILE = "*** End of File";
+const NO_NEWLINE = "\\ No newline at end of file";
 /** A unified-diff range header (`@@ -12,5 +12,6 @@`) names no enclosing line; models sometimes write one. */
 const RANGE_HEADER = /^@@ -\d+(,\d+)? \+\d+(,\d+)? @@/;
 
@@ -171,6 +172,9 @@ function addedContent(path: string, body: Line[]): string {
   let end = body.length;
   while (end > 0 && body[end - 1]?.text === "") end--; // blank lines before the next header
   const content: string[] = [];
+  // "\ No newline at end of file" (a unified-diff habit) after the last line: the file has none.
+  const noFinalNewline = end > 0 && body[end - 1]?.text.startsWith(NO_NEWLINE) === true;
+  if (noFinalNewline) end--;
   for (const line of body.slice(0, end)) {
     if (line.text.startsWith("+")) content.push(line.text.slice(1));
     else if (line.text === "") content.push("");
@@ -180,7 +184,8 @@ function addedContent(path: string, body: Line[]): string {
       );
     }
   }
-  return content.length === 0 ? "" : `${content.join("\n")}\n`;
+  if (content.length === 0) return "";
+  return noFinalNewline ? content.join("\n") : `${content.join("\n")}\n`;
 }
 
 function parseHunks(path: string, body: Line[]): Hunk[] {
@@ -222,6 +227,9 @@ function parseHunks(path: string, body: Line[]): Hunk[] {
       // An empty context line whose leading space was lost; blank lines between hunks are dropped.
       const next = body.slice(index + 1).find((rest) => rest.text !== "");
       if (current && next && /^[ +-]/.test(next.text)) current.lines.push({ kind: " ", text: "" });
+    } else if (text.startsWith(NO_NEWLINE)) {
+      // A unified-diff habit; an update keeps the file's final newline as it was in any case.
+      continue;
     } else if (text.startsWith("***")) {
       throw new PatchSyntaxError(`Patch line ${line.number}: unknown marker ${quote(text)}.`);
     } else {

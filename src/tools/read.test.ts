@@ -24,6 +24,15 @@ describe("read", () => {
     expect(out.content).toBe("     1\tfirst\n     2\t  second");
   });
 
+  it("takes offset 0 as the first line", async () => {
+    await writeFile(fx.path("a.txt"), lines(5));
+    const out = textOf(
+      await fx.call(readTool, { file_path: fx.path("a.txt"), offset: 0, limit: 2 }),
+    );
+    expect(out).toContain("     1\tline 1\n     2\tline 2");
+    expect(out).toContain("[Showing lines 1-2 of 5. Continue with offset=3.]");
+  });
+
   it("shows a window with offset and limit and says how to read on", async () => {
     await writeFile(fx.path("a.txt"), lines(50));
     const out = textOf(
@@ -151,8 +160,51 @@ describe("read", () => {
     const out = await fx.call(readTool, { file_path: "a.bin" });
     expect(out.isError).toBe(true);
     expect(out.content).toContain("a.bin looks like a binary file");
-    await writeFile(fx.path("latin1.txt"), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]));
-    expect((await fx.call(readTool, { file_path: "latin1.txt" })).isError).toBe(true);
+    // No NUL, but not UTF-8 and full of control bytes: data, not 8-bit text.
+    await writeFile(fx.path("data.dat"), Buffer.from([0x81, 0x02, 0x03, 0xf4, 0x05, 0x06, 0x07]));
+    expect((await fx.call(readTool, { file_path: "data.dat" })).isError).toBe(true);
+  });
+
+  it("points at pdftotext for a PDF instead of calling it binary", async () => {
+    await writeFile(
+      fx.path("my report.pdf"),
+      Buffer.from("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n\0\x01", "latin1"),
+    );
+    const out = await fx.call(readTool, { file_path: "my report.pdf" });
+    expect(out.isError).toBe(true);
+    expect(out.content).toBe(
+      "my report.pdf is a PDF, which Read does not show. Extract its text with Bash, for example: pdftotext -layout 'my report.pdf' - | head -200",
+    );
+  });
+
+  it("reads a Latin-1 (Windows-1252) file as text and says which encoding it is in", async () => {
+    // "café “quoted” – naïve" in Windows-1252: é, the curly quotes, the dash and ï are one byte each.
+    const bytes = Buffer.from([
+      ...Buffer.from("caf"),
+      0xe9,
+      0x20,
+      0x93,
+      ...Buffer.from("quoted"),
+      0x94,
+      0x20,
+      0x96,
+      ...Buffer.from(" na"),
+      0xef,
+      ...Buffer.from("ve\r\n"),
+    ]);
+    await writeFile(fx.path("legacy.txt"), bytes);
+    const out = await fx.call(readTool, { file_path: "legacy.txt" });
+    expect(out.isError).toBeFalsy();
+    expect(textOf(out)).toBe(
+      "     1\tcafé “quoted” – naïve\n\n[Note: legacy.txt is not UTF-8; it was decoded as Windows-1252 (Latin-1). Edit and Write keep that encoding, so new text may only use characters it has.]",
+    );
+  });
+
+  it("shows a UTF-8 file with a few broken bytes as UTF-8, with a note", async () => {
+    await writeFile(fx.path("mixed.txt"), Buffer.from([...Buffer.from("café "), 0xe9, 0x0a]));
+    const out = textOf(await fx.call(readTool, { file_path: "mixed.txt" }));
+    expect(out).toContain("     1\tcafé \ufffd");
+    expect(out).toContain("mixes UTF-8 with bytes in another encoding");
   });
 
   it("does not mistake a multi-byte character cut by the sniff window for binary", async () => {
@@ -173,6 +225,7 @@ describe("read", () => {
     expect(out.isError).toBeFalsy();
     expect(Array.isArray(out.content)).toBe(true);
     const blocks = out.content as Exclude<typeof out.content, string>;
+    expect(blocks[0]).toEqual({ type: "text", text: "Image pic.png (image/png, 28 bytes)" });
     expect(blocks[1]).toEqual({
       type: "image",
       source: { type: "base64", media_type: "image/png", data: png.toString("base64") },

@@ -12,7 +12,7 @@ import { lineWindow } from "./numbered-lines.ts";
 import { missingPathMessage } from "./path-suggestions.ts";
 import { resolvePath } from "./paths.ts";
 import { isUtf8 } from "node:buffer";
-import { bomEncoding, decodeText, looksBinary } from "./text-file.ts";
+import { bomEncoding, decodeText, encodingName, looksBinary } from "./text-file.ts";
 import { defineTool, type ToolOutput } from "./tool.ts";
 
 export const DEFAULT_LINE_LIMIT = 2000;
@@ -23,7 +23,8 @@ export const MAX_READ_CHARS = 99_000;
 const MAX_IMAGE_BYTES = (5 * 1024 * 1024 * 3) / 4;
 /** Beyond this, reading the whole file to hash it costs too much; point at other tools. */
 const MAX_FILE_BYTES = 256 * 1024 * 1024;
-const SNIFF_BYTES = 8192;
+/** How much of a file the binary check looks at. */
+export const BINARY_SNIFF_BYTES = 8192;
 
 export interface ReadDisplay {
   type: "read";
@@ -39,8 +40,10 @@ const input = z.object({
   file_path: z
     .string()
     .check(z.minLength(1), z.describe("Absolute path, or relative to the workspace")),
+  // 0 is taken as the first line: models trained on 0-based offsets send it, and it can only
+  // mean "from the start".
   offset: z
-    .optional(z.number().check(z.int(), z.minimum(1)))
+    .optional(z.number().check(z.int(), z.minimum(0)))
     .check(z.describe("1-based line to start at")),
   limit: z
     .optional(z.number().check(z.int(), z.minimum(1)))
@@ -123,23 +126,30 @@ export const readTool = defineTool({
       };
     }
 
-    if (looksBinary(bytes.subarray(0, SNIFF_BYTES), bytes.length > SNIFF_BYTES)) {
+    // Read does not extract PDFs; the model should know the usual tool rather than guess.
+    if (bytes.toString("latin1", 0, 5) === "%PDF-") {
       return failure(
-        `${where} looks like a binary file (it has NUL bytes or is not UTF-8 text), so Read cannot show it. Read shows text files and PNG, JPEG, GIF and WebP images; inspect other files with Bash (for example file, xxd, unzip -l).`,
+        `${where} is a PDF, which Read does not show. Extract its text with Bash, for example: pdftotext -layout ${shellQuote(where)} - | head -200`,
       );
     }
-    const text = textBytes(bytes);
-    if (text === undefined) {
+    if (looksBinary(bytes.subarray(0, BINARY_SNIFF_BYTES), bytes.length > BINARY_SNIFF_BYTES)) {
+      return failure(
+        `${where} looks like a binary file (it has NUL bytes or control characters, or is not text in UTF-8, UTF-16 or Windows-1252), so Read cannot show it. Read shows text files and PNG, JPEG, GIF and WebP images; inspect other files with Bash (for example file, xxd, unzip -l).`,
+      );
+    }
+    const readable = readableText(bytes, where);
+    if (readable === undefined) {
       return failure(
         `${where} has a byte-order mark Read cannot decode (UTF-32 or a damaged UTF-16 file).`,
       );
     }
+    const { text, note } = readable;
     if (text.length === 0) {
       record(false);
       return notice(`${where} is empty (${bytes.length} bytes).`, where, 0, 0, 0);
     }
 
-    const start = args.offset ?? 1;
+    const start = Math.max(1, args.offset ?? 1);
     const window = lineWindow(text, start, args.limit ?? DEFAULT_LINE_LIMIT, MAX_READ_CHARS);
     if (window.lines.length === 0) {
       record(true);
@@ -154,12 +164,7 @@ export const readTool = defineTool({
     const partial = window.first > 1 || window.last < window.total;
     record(partial);
     let content = window.lines.join("\n");
-    // The binary sniff looks at the start only; a Latin-1 file can turn invalid much later.
-    if (bomEncoding(bytes) === undefined && !isUtf8(bytes)) {
-      content +=
-        `\n\n[Note: ${where} is not valid UTF-8 (perhaps Latin-1); bytes that do not decode are shown as \uFFFD. ` +
-        "Edit and Write refuse to change it because they would lose those bytes; use Bash (for example iconv or sed) instead.]";
-    }
+    if (note !== undefined) content += `\n\n${note}`;
     if (window.last < window.total) {
       const cap = window.capped ? ` (output capped at ${MAX_READ_CHARS} characters)` : "";
       content += `\n\n[Showing lines ${window.first}-${window.last} of ${window.total}${cap}. Continue with offset=${window.last + 1}.]`;
@@ -176,23 +181,28 @@ export const readTool = defineTool({
 });
 
 /**
- * Whether a Read without offset/limit shows all of this file: then Edit can insist on a full
- * read. A file too big for one Read can only ever be read in parts, so any read must do.
+ * The file's text as UTF-8 bytes without a BOM (what the line window scans), and a note when the
+ * file is not UTF-8. Other encodings are decoded (UTF-16, Windows-1252); a UTF-8 file with broken
+ * bytes is scanned as it is, its broken bytes shown as U+FFFD. Undefined: a BOM Read cannot decode.
  */
-export function oneReadShowsAll(bytes: Buffer): boolean {
-  const text = textBytes(bytes);
-  if (text === undefined) return false;
-  const window = lineWindow(text, 1, DEFAULT_LINE_LIMIT, MAX_READ_CHARS);
-  return window.last === window.total;
-}
-
-/** The file's text as UTF-8 bytes without a BOM: what the line window scans. */
-function textBytes(bytes: Buffer): Buffer | undefined {
+function readableText(bytes: Buffer, where: string): { text: Buffer; note?: string } | undefined {
   const marked = bomEncoding(bytes);
-  if (marked === "utf8") return bytes.subarray(3);
-  if (marked === undefined) return bytes;
+  if (marked === "utf8") return { text: bytes.subarray(3) };
+  if (marked === undefined && isUtf8(bytes)) return { text: bytes };
   const decoded = decodeText(bytes);
-  return decoded.ok ? Buffer.from(decoded.text, "utf8") : undefined;
+  if (decoded.ok) {
+    const text = Buffer.from(decoded.text, "utf8");
+    if (marked !== undefined) return { text };
+    const name = encodingName(decoded.format.encoding);
+    const note = `[Note: ${where} is not UTF-8; it was decoded as ${name}. Edit and Write keep that encoding, so new text may only use characters it has.]`;
+    return { text, note };
+  }
+  if (marked !== undefined) return undefined;
+  // The binary sniff looks at the start only; a file can turn out invalid much later.
+  const note =
+    `[Note: ${where} is not valid UTF-8 (it mixes UTF-8 with bytes in another encoding); bytes that do not decode are shown as \uFFFD. ` +
+    "Edit and Write refuse to change it because they would lose those bytes; use Bash (for example iconv or sed) instead.]";
+  return { text: bytes, note };
 }
 
 /** Image formats the model accepts, told by their magic bytes rather than the file name. */
@@ -204,6 +214,11 @@ function imageType(bytes: Buffer): string | undefined {
   if (head.startsWith("GIF87a") || head.startsWith("GIF89a")) return "image/gif";
   if (head.startsWith("RIFF") && head.slice(8, 12) === "WEBP") return "image/webp";
   return undefined;
+}
+
+/** A path as one shell word, for commands suggested to the model. */
+function shellQuote(path: string): string {
+  return /^[\w./-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`;
 }
 
 function failure(content: string): ToolOutput {
@@ -226,5 +241,7 @@ function megabytes(bytes: number): string {
 }
 
 function kilobytes(bytes: number): string {
+  // "0.0 KB" would hide a tiny (perhaps truncated) image.
+  if (bytes < 1024) return `${bytes} ${bytes === 1 ? "byte" : "bytes"}`;
   return bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : megabytes(bytes);
 }

@@ -6,6 +6,7 @@ import {
   encodeText,
   lineCount,
   looksBinary,
+  unencodable,
   withEol,
   type TextFormat,
 } from "./text-file.ts";
@@ -27,10 +28,12 @@ describe("text-file", () => {
   });
 
   it("refuses bytes that would not round-trip", () => {
-    expect(decodeText(Buffer.from([0x63, 0xe9, 0x0a]))).toEqual({
+    // UTF-8 "é" beside a Latin-1 "é": neither decoding keeps both.
+    expect(decodeText(Buffer.from([0xc3, 0xa9, 0xe9, 0x0a]))).toEqual({
       ok: false,
       reason: "it is not valid UTF-8 text",
     });
+    expect(decodeText(Buffer.from([0x63, 0xe9, 0, 0x0a]))).toMatchObject({ ok: false });
     expect(decodeText(Buffer.from([0xff, 0xfe, 0x41]))).toMatchObject({ ok: false });
     expect(decodeText(Buffer.from([0xff, 0xfe, 0, 0, 0x41, 0, 0, 0]))).toEqual({
       ok: false,
@@ -63,8 +66,28 @@ describe("text-file", () => {
     expect(looksBinary(Buffer.from([0xff, 0xfe, 0x61, 0]), false)).toBe(false);
     const cut = Buffer.from("ab😀").subarray(0, 4);
     expect(looksBinary(cut, true)).toBe(false);
-    expect(looksBinary(cut, false)).toBe(true);
-    expect(looksBinary(Buffer.from([0x63, 0xe9, 0x63]), true)).toBe(true);
+    // Not cut by the sample: a file ending inside a character is broken UTF-8, still text.
+    expect(looksBinary(cut, false)).toBe(false);
+    // 8-bit text (Latin-1 "cec") is text; bytes full of controls are not.
+    expect(looksBinary(Buffer.from([0x63, 0xe9, 0x63]), true)).toBe(false);
+    expect(looksBinary(Buffer.from([0x81, 0x02, 0x03, 0x63, 0x63, 0x63]), false)).toBe(true);
+  });
+
+  it("decodes 8-bit text that is not UTF-8 as Windows-1252, and every such byte round-trips", () => {
+    expect(decodeText(Buffer.from([0x63, 0xe9, 0x20, 0x80, 0x93, 0x81, 0x0d, 0x0a]))).toEqual({
+      ok: true,
+      text: "cé €“\u0081\r\n",
+      format: { encoding: "windows1252", bom: false, eol: "\r\n" },
+    });
+    const everyHighByte = Buffer.from(Array.from({ length: 128 }, (_, i) => 0x80 + i));
+    const decoded = decodeText(everyHighByte);
+    expect(decoded.ok).toBe(true);
+    if (!decoded.ok) return;
+    expect(encodeText(decoded.text, decoded.format)).toEqual(everyHighByte);
+    expect(unencodable("naïve — “ok” ½", decoded.format)).toBeUndefined();
+    expect(unencodable("a\u0080b😀", decoded.format)).toBe("\u0080");
+    expect(unencodable("😀", { ...decoded.format, encoding: "utf8" })).toBeUndefined();
+    expect(() => encodeText("Ω", decoded.format)).toThrow(/not in Windows-1252/);
   });
 
   it("converts line breaks and counts lines", () => {

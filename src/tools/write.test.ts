@@ -154,10 +154,54 @@ describe("write", () => {
       paths: ["a"],
     });
   });
+  it("keeps a Windows-1252 file in that encoding, and refuses characters it cannot hold", async () => {
+    // ASCII for 10 KB (what the binary sniff sees), then a Latin-1 "é".
+    const head = "x".repeat(10_000) + "\n";
+    await writeFile(fx.path("old.txt"), Buffer.from(`${head}caf\xe9\n`, "latin1"));
+    expect(textOf(await fx.call(readTool, { file_path: "old.txt" }))).toContain("Windows-1252");
+    const out = await fx.call(writeTool, { file_path: "old.txt", content: "déjà vu – “ok”\n" });
+    expect(out.isError).toBeFalsy();
+    expect(await readFile(fx.path("old.txt"))).toEqual(
+      Buffer.from([
+        ...Buffer.from("d\xe9j\xe0 vu ", "latin1"),
+        0x96,
+        0x20,
+        0x93,
+        0x6f,
+        0x6b,
+        0x94,
+        0x0a,
+      ]),
+    );
+    const refused = await fx.call(writeTool, { file_path: "old.txt", content: "日本\n" });
+    expect(refused.isError).toBe(true);
+    expect(textOf(refused)).toContain(
+      'old.txt is Windows-1252 (Latin-1) text, which cannot hold "日"',
+    );
+    expect((await readFile(fx.path("old.txt")))[0]).toBe(0x64);
+  });
+
+  it("says a binary file it was not shown must be deleted first, instead of asking for a Read", async () => {
+    // Read refuses to show this file, so "read it first" would send the model in a circle.
+    const blob = Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3]);
+    await writeFile(fx.path("tool.bin"), blob);
+    expect((await fx.call(readTool, { file_path: "tool.bin" })).isError).toBe(true);
+    const out = await fx.call(writeTool, { file_path: "tool.bin", content: "text\n" });
+    expect(out.isError).toBe(true);
+    expect(textOf(out)).toBe(
+      "tool.bin is not text Write can preserve (it is a binary file, which Read does not show). To replace it entirely, delete it first (Bash: rm) and Write it again; to change its encoding, use Bash (iconv).",
+    );
+    expect(await readFile(fx.path("tool.bin"))).toEqual(blob);
+    // A text file that was not read still gets the usual answer.
+    await writeFile(fx.path("plain.txt"), "text\n");
+    const plain = await fx.call(writeTool, { file_path: "plain.txt", content: "new\n" });
+    expect(textOf(plain)).toContain("plain.txt has not been read in this session. Read it first");
+  });
+
   it("flags a file that turns out not to be UTF-8 late, and refuses to overwrite it", async () => {
-    // Valid ASCII for 10 KB, then a Latin-1 "é": the binary sniff of the first 8 KB passes.
+    // UTF-8 for 10 KB, then a Latin-1 "é": the binary sniff of the first 8 KB passes.
     const latin1 = Buffer.concat([
-      Buffer.from("x".repeat(10_000) + "\ncaf"),
+      Buffer.from("é" + "x".repeat(10_000) + "\ncaf"),
       Buffer.from([0xe9]),
       Buffer.from("\n"),
     ]);

@@ -1,7 +1,7 @@
 // The Write tool: create a file or replace one the model has read, atomically. An existing file
 // keeps its encoding, BOM, line-ending style and permission bits.
 
-import { mkdir, stat } from "node:fs/promises";
+import { mkdir, readFile, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import * as z from "zod/mini";
 import { writeFileAtomic } from "./atomic-write.ts";
@@ -10,7 +10,17 @@ import { checkUnchangedSinceRead, snapshotOf } from "./file-ledger.ts";
 import { fsFailure } from "./fs-errors.ts";
 import { isErrnoCode } from "../fs/index.ts";
 import { resolvePath } from "./paths.ts";
-import { decodeText, encodeText, lineCount, withEol, type TextFormat } from "./text-file.ts";
+import { BINARY_SNIFF_BYTES } from "./read.ts";
+import {
+  cannotHoldMessage,
+  decodeText,
+  encodeText,
+  lineCount,
+  looksBinary,
+  unencodable,
+  withEol,
+  type TextFormat,
+} from "./text-file.ts";
 import { defineTool, type ToolOutput } from "./tool.ts";
 
 const input = z.object({
@@ -49,15 +59,17 @@ export const writeTool = defineTool({
       const fresh = await checkUnchangedSinceRead(ctx.session.files, target.real, where, {
         requireFull: false,
       });
-      if (!fresh.ok) return failure(`${fresh.message} (Write replaces ${where} as a whole.)`);
+      if (!fresh.ok) {
+        // "Read it first" would send the model in a circle for a file Read refuses to show.
+        const unread = ctx.session.files.lastRead(target.real) === undefined;
+        const binary = unread ? await binaryReason(target.real) : undefined;
+        if (binary !== undefined) return failure(notTextMessage(where, binary));
+        return failure(`${fresh.message} (Write replaces ${where} as a whole.)`);
+      }
       const decoded = decodeText(fresh.content);
       // The model only ever saw such a file with its undecodable bytes replaced: writing it back
-      // would destroy them (a Latin-1 file turned into U+FFFD everywhere).
-      if (!decoded.ok) {
-        return failure(
-          `${where} is not text Write can preserve (${decoded.reason}). To replace it entirely, delete it first (Bash: rm) and Write it again; to change its encoding, use Bash (iconv).`,
-        );
-      }
+      // would destroy them (a UTF-8 file with stray Latin-1 bytes turned into U+FFFD).
+      if (!decoded.ok) return failure(notTextMessage(where, decoded.reason));
       before = decoded.text;
       format = decoded.format;
       text = withEol(args.content, format.eol);
@@ -65,6 +77,8 @@ export const writeTool = defineTool({
         return { content: `${where} already has this content; nothing was written.` };
       }
     }
+    const bad = unencodable(text, format);
+    if (bad !== undefined) return failure(cannotHoldMessage(where, bad, format));
     if (ctx.signal.aborted)
       return failure(`Cancelled before writing ${where}; nothing was written.`);
 
@@ -86,6 +100,21 @@ export const writeTool = defineTool({
     };
   },
 });
+
+function notTextMessage(where: string, reason: string): string {
+  return `${where} is not text Write can preserve (${reason}). To replace it entirely, delete it first (Bash: rm) and Write it again; to change its encoding, use Bash (iconv).`;
+}
+
+/** Why Read would refuse to show the file as text, if it would. */
+async function binaryReason(path: string): Promise<string | undefined> {
+  const bytes = await readFile(path).catch(() => undefined);
+  if (bytes === undefined) return undefined;
+  if (looksBinary(bytes.subarray(0, BINARY_SNIFF_BYTES), bytes.length > BINARY_SNIFF_BYTES)) {
+    return "it is a binary file, which Read does not show";
+  }
+  const decoded = decodeText(bytes);
+  return decoded.ok ? undefined : decoded.reason;
+}
 
 function failure(content: string): ToolOutput {
   return { content, isError: true };

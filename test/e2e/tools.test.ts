@@ -152,14 +152,14 @@ describe("the model works in a small repository", () => {
   it("tells the model in words what is wrong with a call's input", async () => {
     const dir = await smallRepo();
     const { outputs } = await session("anthropic", dir, {
-      turns: [turn(call("Read", { file_path: 5, offset: 0 })), turn({ type: "text", text: "ok" })],
+      turns: [turn(call("Read", { file_path: 5, offset: -1 })), turn({ type: "text", text: "ok" })],
     });
     expect(outputs[0]?.isError).toBe(true);
     expect(outputs[0]?.text).toBe(
       [
         "Invalid input for Read:",
         "- file_path: Invalid input: expected string, received number",
-        "- offset: Too small: expected number to be >=1",
+        "- offset: Too small: expected number to be >=0",
         "Fix these fields and call Read again.",
       ].join("\n"),
     );
