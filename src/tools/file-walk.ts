@@ -1,5 +1,6 @@
 // Listing the files under a folder fast and cancellably, the way ripgrep would: `.gitignore` files
-// at every level, `.ignore` files and `.git/info/exclude` respected, `.git` always skipped.
+// at every level, `.ignore` and `.rgignore` files and `.git/info/exclude` respected, `.git` always
+// skipped.
 // Not for matching file contents or globs: callers filter the relative paths it hands over.
 
 import { statSync, type Dirent, type Stats } from "node:fs";
@@ -18,7 +19,7 @@ export interface WalkOptions {
   signal?: AbortSignal;
   /** Include names starting with "." (`.git` is skipped regardless). Default false, like rg. */
   includeHidden?: boolean;
-  /** Honour `.gitignore`, `.ignore` and `.git/info/exclude`. Default true. */
+  /** Honour `.gitignore`, `.ignore`, `.rgignore` and `.git/info/exclude`. Default true. */
   respectIgnore?: boolean;
   /** Descend into symlinked folders and list symlinked files (cycles are detected). Default false, like rg. */
   followSymlinks?: boolean;
@@ -347,6 +348,7 @@ async function folderRules(
   if (has(".git")) sources.push(join(".git", "info", "exclude"));
   if (has(".gitignore")) sources.push(".gitignore");
   if (has(".ignore")) sources.push(".ignore");
+  if (has(".rgignore")) sources.push(".rgignore");
   if (sources.length === 0) return above;
   const texts = await Promise.all(sources.map((name) => readText(join(absolute, name))));
   if (texts.every((text) => text.trim() === "")) return above;
@@ -394,7 +396,7 @@ async function rulesAbove(root: string, boundary: string | undefined): Promise<R
   } else folders = [];
   let rules: Rules | undefined;
   for (const folder of folders.reverse()) {
-    const sources = [".gitignore", ".ignore"];
+    const sources = [".gitignore", ".ignore", ".rgignore"];
     if (folder === repository) sources.unshift(join(".git", "info", "exclude"));
     const texts = await Promise.all(sources.map((name) => readText(join(folder, name))));
     if (texts.every((text) => text.trim() === "")) continue;
@@ -403,6 +405,39 @@ async function rulesAbove(root: string, boundary: string | undefined): Promise<R
     rules = { ...rulesFrom(texts), prefix, base: "", parent: rules };
   }
   return rules;
+}
+
+/**
+ * Where the walker's ignore rules for a walk under `boundary` start (the repository root when
+ * inside one, else `boundary`), and the ignore files above that folder which ripgrep reads but
+ * the walker does not: `.ignore` and `.rgignore` in every folder above, and `.gitignore` in every
+ * folder above a boundary outside any repository (cairn runs rg with --no-require-git). Grep and
+ * Glob leave ripgrep aside, or keep it below the boundary, when there are any: a `~/.gitignore`
+ * meant as git's global excludes file would otherwise hide files in every non-git folder.
+ */
+export async function ignoreFilesAbove(
+  boundary: string,
+): Promise<{ top: string; files: string[] }> {
+  let repository: string | undefined;
+  for (let folder = boundary; ;) {
+    if (await exists(join(folder, ".git"))) {
+      repository = folder;
+      break;
+    }
+    const parent = dirname(folder);
+    if (parent === folder) break;
+    folder = parent;
+  }
+  const top = repository ?? boundary;
+  const names =
+    repository === undefined ? [".gitignore", ".ignore", ".rgignore"] : [".ignore", ".rgignore"];
+  const candidates: string[] = [];
+  for (let folder = top; dirname(folder) !== folder;) {
+    folder = dirname(folder);
+    candidates.push(...names.map((name) => join(folder, name)));
+  }
+  const present = await Promise.all(candidates.map(exists));
+  return { top, files: candidates.filter((_, i) => present[i]) };
 }
 
 /** One matcher from several ignore files' texts, later ones overriding earlier ones. */

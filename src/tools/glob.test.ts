@@ -189,6 +189,70 @@ describe("Glob", () => {
     expect(textOf(missing)).toContain("nope does not exist");
   });
 
+  it.each(BACKENDS)(
+    "reads parentheses literally, negates a leading !, and finds a bracketed name (%s)",
+    async (_name, ripgrep) => {
+      await tree([
+        "app/(auth)/login/page.tsx",
+        "app/auth/page.tsx",
+        "app/[id]/page.tsx",
+        "app/i/page.tsx",
+        "README.md",
+      ]);
+      // A Next.js route group: picomatch alone would read "(auth)" as a regex group.
+      expect(await glob("app/(auth)/**/*.tsx", ripgrep)).toEqual(["app/(auth)/login/page.tsx"]);
+      // The literal name matches too (rg alone would only see the class [id]).
+      expect(await glob("**/[id]/page.tsx", ripgrep)).toEqual([
+        "app/i/page.tsx",
+        "app/[id]/page.tsx",
+      ]);
+      // Everything but the pattern, not exactly the pattern's files.
+      expect(await glob("!**/*.tsx", ripgrep)).toEqual(["README.md"]);
+    },
+  );
+
+  it.each(BACKENDS)(
+    "answers a pattern through a file, or one naming no files, with no match, not a crash (%s)",
+    async (_name, ripgrep) => {
+      await tree(["README.md", "src/a.ts"]);
+      expect(await glob("README.md/*", ripgrep)).toEqual([]);
+      expect(await glob("README.md/x", ripgrep)).toEqual([]);
+      expect(await glob("src/a.ts/**", ripgrep)).toEqual([]);
+      expect(await glob("/", ripgrep)).toEqual([]);
+      expect(await glob("!", ripgrep)).toEqual([]);
+    },
+  );
+
+  it.each(BACKENDS)(
+    "applies the workspace's ignore files (.rgignore too), not those above a folder outside git (%s)",
+    async (_name, ripgrep) => {
+      await tree(["ws/a.secret", "ws/sub/b.secret", "ws/skip.rg"], {
+        ".gitignore": "*.secret\n",
+        ".ignore": "sub/\n",
+        "ws/.rgignore": "*.rg\n",
+      });
+      for (const [name, text] of [
+        [".gitignore", "*.secret\n"],
+        [".ignore", "sub/\n"],
+        ["ws/.rgignore", "*.rg\n"],
+      ] as const) {
+        await writeFile(fx.path(name), text);
+      }
+      const list = async (sub: string) => {
+        const result = await globFiles({
+          root: fx.path(join("ws", sub)),
+          pattern: "**/*",
+          signal: new AbortController().signal,
+          ripgrep,
+          ignoreBoundary: fx.path("ws"),
+        });
+        return result.matches.map((match) => match.absolute.slice(fx.path("ws").length + 1)).sort();
+      };
+      expect(await list("")).toEqual([".rgignore", "a.secret", "sub/b.secret"]);
+      expect(await list("sub")).toEqual(["sub/b.secret"]);
+    },
+  );
+
   it("describes access as a read of the searched folder", () => {
     expect(globTool.describeAccess({ pattern: "*" })).toEqual({ kind: "read", paths: ["."] });
     expect(globTool.describeAccess({ pattern: "*", path: "src" })).toEqual({

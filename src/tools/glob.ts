@@ -1,19 +1,21 @@
 // The Glob tool: files whose path matches a glob, newest first, with ignore files respected.
 // Lists with ripgrep when there is one (much faster on huge trees), else with file-walk.ts.
 
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcessByStdio } from "node:child_process";
 import { statSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { isAbsolute, posix, relative, resolve, sep } from "node:path";
+import type { Readable } from "node:stream";
 import picomatch from "picomatch";
 import * as z from "zod/mini";
 import { walkFiles } from "./file-walk.ts";
 import { fsFailure } from "./fs-errors.ts";
+import { literalParens } from "./glob-syntax.ts";
 import { isErrnoCode } from "../fs/index.ts";
 import { missingPathMessage } from "./path-suggestions.ts";
 import { isWithin, resolvePath } from "./paths.ts";
-import { findRipgrep } from "./ripgrep.ts";
+import { findRipgrep, ripgrepIgnoreMode } from "./ripgrep.ts";
 import { defineTool } from "./tool.ts";
 
 /** Files shown to the model. */
@@ -55,14 +57,20 @@ export interface GlobResult {
  */
 export async function globFiles(search: GlobSearch): Promise<GlobResult> {
   const { root: folder, glob } = splitPattern(search.root, search.pattern);
+  // "/" (or "!") names a folder, not files; picomatch throws on the empty glob that is left.
+  if (glob === "" || glob === "!") return { matches: [], capped: false };
   const limit = search.limit ?? COLLECTED;
   const pattern = picomatch(glob, { dot: true });
   const exclude = search.exclude;
   const prefix = folder.endsWith(sep) ? folder : folder + sep;
   const matches = exclude ? (path: string) => pattern(path) && !exclude(prefix + path) : pattern;
   let found: GlobMatch[] | undefined;
-  if (search.ripgrep) {
-    found = await listWithRipgrep(search.ripgrep, folder, glob, search.signal, matches, limit + 1);
+  const ignoreMode = search.ripgrep
+    ? await ripgrepIgnoreMode(folder, search.ignoreBoundary)
+    : "walker";
+  if (search.ripgrep && ignoreMode !== "walker") {
+    const listing = { ripgrep: search.ripgrep, noIgnoreParent: ignoreMode === "no-parent" };
+    found = await listWithRipgrep(listing, folder, glob, search.signal, matches, limit + 1);
   }
   if (!found) {
     found = [];
@@ -90,12 +98,19 @@ export async function globFiles(search: GlobSearch): Promise<GlobResult> {
 /** The folder to walk (root plus the pattern's literal leading folders) and the rest of the pattern. */
 function splitPattern(root: string, pattern: string): { root: string; glob: string } {
   const scanned = picomatch.scan(pattern);
+  // "!src/*.ts" means every file but those: scan's base and glob would drop the "!" and list
+  // exactly the files it excludes.
+  if (scanned.negated) return { root, glob: literalParens(pattern) };
   if (!scanned.isGlob) {
     // A literal path: walk its folder for its name.
     const literal = scanned.base || pattern;
     return { root: resolve(root, posix.dirname(literal)), glob: posix.basename(literal) };
   }
-  return { root: scanned.base ? resolve(root, scanned.base) : root, glob: scanned.glob };
+  // The base stops before the first parenthesis, so only the glob part needs them made literal.
+  return {
+    root: scanned.base ? resolve(root, scanned.base) : root,
+    glob: literalParens(scanned.glob),
+  };
 }
 
 /**
@@ -104,7 +119,7 @@ function splitPattern(root: string, pattern: string): { root: string; glob: stri
  * Each file is stat'ed as its path arrives, while rg is still walking.
  */
 async function listWithRipgrep(
-  ripgrep: string,
+  { ripgrep, noIgnoreParent }: { ripgrep: string; noIgnoreParent: boolean },
   folder: string,
   glob: string,
   signal: AbortSignal,
@@ -117,11 +132,20 @@ async function listWithRipgrep(
     // and on a small machine rg's walkers would otherwise take turns with it.
     "--threads",
     String(Math.max(1, Math.min(12, availableParallelism() - 1))),
+    ...(noIgnoreParent ? ["--no-ignore-parent"] : []),
   ];
   const keepOutsideGit = (path: string) =>
     !path.startsWith(".git/") && !path.includes("/.git/") && keep(path);
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(ripgrep, args, { cwd: folder, signal, stdio: ["ignore", "pipe", "pipe"] });
+    let child: ChildProcessByStdio<null, Readable, Readable>;
+    try {
+      child = spawn(ripgrep, args, { cwd: folder, signal, stdio: ["ignore", "pipe", "pipe"] });
+    } catch {
+      // spawn throws (instead of emitting "error") when the folder is a file, as in the pattern
+      // "README.md/*": the walker then reports it as nothing to list.
+      resolvePromise(undefined);
+      return;
+    }
     const found: GlobMatch[] = [];
     const prefix = folder.endsWith(sep) ? folder : folder + sep;
     const take = (path: string) => {
@@ -182,8 +206,12 @@ export function globListingArgs(glob: string): string[] {
 /** The pattern's last path part, if it is a plain name glob (no "**", extglob or class). */
 function namePattern(glob: string): string | undefined {
   const name = glob.slice(glob.lastIndexOf("/") + 1);
+  // A negated pattern keeps the files whose names do not match.
+  if (glob.startsWith("!")) return undefined;
   if (name === "" || name === "*" || name.includes("**")) return undefined;
-  if (/[()|!:\\]|\[\[:/.test(name)) return undefined;
+  // No bracket class either: picomatch also matches a name equal to the glob ("[id].tsx", a
+  // Next.js route file), which rg's class reading of it would filter out.
+  if (/[()|!:\\[]/.test(name)) return undefined;
   const balanced = (text: string, open: string, close: string) =>
     text.split(open).length === text.split(close).length;
   // A brace or bracket opened before the last "/" would make the cut meaningless.

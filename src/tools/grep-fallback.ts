@@ -7,6 +7,7 @@ import { basename, join, relative, sep } from "node:path";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import picomatch from "picomatch";
 import { walkFiles } from "./file-walk.ts";
+import { literalParens } from "./glob-syntax.ts";
 import type { GrepFile, GrepLine, GrepOutcome, GrepSearch } from "./grep.ts";
 import { translateRustRegex } from "./grep-regex.ts";
 import { isWithin } from "./paths.ts";
@@ -381,7 +382,10 @@ function compileOverride(glob: string): Override {
   if (dirOnly) pattern = pattern.slice(0, -1);
   const anchored = pattern.includes("/");
   if (pattern.startsWith("/")) pattern = pattern.slice(1);
-  const test = picomatch(pattern, { dot: true });
+  // In rg (and gitignore) "a/**" matches what is inside a, never a file named "a"; picomatch's
+  // globstar also matches nothing at all there.
+  if (pattern.endsWith("/**")) pattern += "/*";
+  const test = picomatch(literalParens(pattern), { dot: true });
   const matches = (full: string, name: string, isDir: boolean): boolean =>
     (!dirOnly || isDir) && test(anchored ? full : name);
   const prunedFolders = new Map<string, boolean>();
@@ -462,6 +466,9 @@ function searchMultiline(
   text: string,
   { whole, search }: Matcher,
 ): Pick<GrepFile, "count" | "lines"> | undefined {
+  // ripgrep reports nothing in an empty file, not even an empty match (`^$`); and an empty file
+  // has no line to show one on.
+  if (text === "") return undefined;
   const spans: Array<[number, number]> = [];
   whole.lastIndex = 0;
   let lastEnd = -1;

@@ -78,4 +78,47 @@ describe("translateRustRegex", () => {
     expect(error("(a")).toMatch(/Unterminated group/);
     expect(error("[[:nope:]]")).toMatch(/character class/);
   });
+
+  test("accepts a newline inside a class, as ripgrep does, and still refuses one outside", () => {
+    expect(line("[^\\n]+x$").test("abc x")).toBe(true);
+    expect(line("[a\\n]b").test("ab")).toBe(true);
+    expect(error("a\\nb")).toMatch(/not allowed.*multiline/);
+    expect(error("a\\\\nb")).toBe("(no error)"); // an escaped backslash, then "n"
+  });
+
+  test("\\A and \\z anchor at each line outside multiline mode, as rg matches line by line", () => {
+    const translated = translateRustRegex("\\Aend\\z", {
+      caseInsensitive: false,
+      multiline: false,
+    });
+    if (!translated.ok) throw new Error(translated.message);
+    expect(translated.line.test("end")).toBe(true);
+    expect(translated.line.test("the end")).toBe(false);
+    // The whole-file pre-test must not reject a file where the line is not the first.
+    expect(translated.whole.test("first\nend\n")).toBe(true);
+    expect(multiline("\\Aend").test("first\nend")).toBe(false);
+  });
+
+  test("(?i) in the middle of a group holds across | to the group's end, as in Rust", () => {
+    expect(line("zzz(?i)q|needle").test("NEEDLE")).toBe(true);
+    expect(line("(a(?i)b|c)d").test("Cd")).toBe(true);
+    expect(line("(a(?i)b|c)d").test("CD")).toBe(false);
+    expect(line("x(?i)y|z").test("xY")).toBe(true);
+  });
+
+  test("class set operations are refused rather than read as plain characters", () => {
+    expect(error("[\\w&&\\d]")).toMatch(/set operations \("&&"\)/);
+    expect(error("[a-c--b]")).toMatch(/set operations \("--"\)/);
+    expect(error("[a~~b]")).toMatch(/set operations \("~~"\)/);
+    expect(line("[a\\-\\-]").test("-")).toBe(true);
+  });
+
+  test("a negated POSIX class on its own and \\D in a class are translated", () => {
+    expect(line("^[[:^alpha:]]+$").test("12 !")).toBe(true);
+    expect(line("^[[:^alpha:]]+$").test("12a")).toBe(false);
+    expect(line("^[^[:^digit:]]+$").test("123")).toBe(true);
+    // Rust's \D is "not a Unicode digit": an Arabic-Indic digit is a digit.
+    expect(line("^[\\D]$").test("\u0663")).toBe(false);
+    expect(line("^[\\D]$").test("x")).toBe(true);
+  });
 });

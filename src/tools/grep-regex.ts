@@ -46,7 +46,7 @@ const POSIX_CLASSES: Record<string, string> = {
  * `\< \>`, `\A \z`, `\pL`, `\p{Greek}` (script names), `\x{..}`, `(?P<name>..)`, POSIX classes
  * like `[[:alpha:]]`, a leading `]` in a class, repeated repetitions (`a**`), escaped punctuation, inline flags `(?i)` (a leading
  * one sets the flag; later ones apply to the rest of their group), and `(?x)` at the start.
- * Not translated: class set operations (`&&`, `--`, `~~`), `\W`/`\D` inside classes (ASCII here),
+ * Not translated: class set operations (`&&`, `--`, `~~`: refused), `\W` inside a bigger class (ASCII here),
  * `(?U)`. Lookaround and backreferences are rejected, as ripgrep rejects them.
  */
 export function translateRustRegex(pattern: string, options: RegexOptions): TranslatedRegex {
@@ -74,12 +74,9 @@ type SourceResult =
   { ok: true; source: string; flags: Set<string> } | { ok: false; message: string };
 
 function translateSource(pattern: string, multiline: boolean): SourceResult {
-  if (!multiline && (pattern.includes("\n") || /(?<!\\)(?:\\\\)*\\n/.test(pattern))) {
-    return {
-      ok: false,
-      message: 'the literal "\\n" is not allowed in a regex unless multiline is true',
-    };
-  }
+  // `\n` outside a class is refused below, where escapes are parsed: inside a class ripgrep
+  // accepts it (`[^\n]`, `[a\n]`), and lines never contain one anyway.
+  if (!multiline && pattern.includes("\n")) return newlineRefused();
   const flags = new Set<string>();
   let i = 0;
   let extended = false;
@@ -96,8 +93,8 @@ function translateSource(pattern: string, multiline: boolean): SourceResult {
   }
 
   let out = "";
-  /** Open groups: where each starts in `out`, and how many `(?flags:` wrappers close with it. */
-  const groups: Array<{ start: number; wrappers: number }> = [{ start: 0, wrappers: 0 }];
+  /** Open groups: where each starts in `out`, and the `(?flags:` wrappers that close with it. */
+  const groups: Array<{ start: number; wrappers: string[] }> = [{ start: 0, wrappers: [] }];
   /** Where the last quantifiable item starts in `out` (-1: none), and whether it is quantified. */
   let atom = -1;
   let quantified = false;
@@ -147,6 +144,14 @@ function translateSource(pattern: string, multiline: boolean): SourceResult {
         continue;
       }
       case "\\": {
+        if (!multiline && pattern[i + 1] === "n") return newlineRefused();
+        // Outside multiline mode rg matches each line on its own, so text start and end are the
+        // line's (`\Aend` matches a line "end." anywhere in the file).
+        if (!multiline && (pattern[i + 1] === "A" || pattern[i + 1] === "z")) {
+          item(pattern[i + 1] === "A" ? bol : eol);
+          i += 2;
+          continue;
+        }
         const escaped = translateEscape(pattern, i, false);
         if (!escaped.ok) return escaped;
         item(escaped.text);
@@ -161,11 +166,15 @@ function translateSource(pattern: string, multiline: boolean): SourceResult {
         item(eol);
         i++;
         continue;
-      case "|":
-        out += c;
+      case "|": {
+        // Flags set mid-group hold to the group's end, across `|` (Rust): close their wrappers
+        // before the bar and reopen them after it, or the bar would split the wrapper instead.
+        const wrappers = groups.at(-1)?.wrappers ?? [];
+        out += `${")".repeat(wrappers.length)}|${wrappers.map((m) => `(?${m}:`).join("")}`;
         atom = -1;
         i++;
         continue;
+      }
       case "(": {
         const rest = pattern.slice(i);
         if (/^\(\?<?[=!]/.test(rest)) {
@@ -187,8 +196,7 @@ function translateSource(pattern: string, multiline: boolean): SourceResult {
           if (!modifier.ok) return modifier;
           if (modifier.text !== "") {
             out += `(?${modifier.text}:`;
-            const enclosing = groups.at(-1);
-            if (enclosing) enclosing.wrappers++;
+            groups.at(-1)?.wrappers.push(modifier.text);
           }
           i += setFlags[0].length;
           atom = -1;
@@ -202,14 +210,14 @@ function translateSource(pattern: string, multiline: boolean): SourceResult {
           out += c;
           i++;
         }
-        groups.push({ start, wrappers: 0 });
+        groups.push({ start, wrappers: [] });
         atom = -1;
         continue;
       }
       case ")": {
         const group = groups.length > 1 ? groups.pop() : undefined;
         // Unbalanced: emit it anyway and let RegExp report the error.
-        out += `${")".repeat(group?.wrappers ?? 0)})`;
+        out += `${")".repeat(group?.wrappers.length ?? 0)})`;
         atom = group?.start ?? -1;
         quantified = false;
         i++;
@@ -222,8 +230,15 @@ function translateSource(pattern: string, multiline: boolean): SourceResult {
       }
     }
   }
-  out += ")".repeat(groups.reduce((sum, group) => sum + group.wrappers, 0));
+  out += ")".repeat(groups.reduce((sum, group) => sum + group.wrappers.length, 0));
   return { ok: true, source: out, flags };
+}
+
+function newlineRefused(): { ok: false; message: string } {
+  return {
+    ok: false,
+    message: 'the literal "\\n" is not allowed in a regex unless multiline is true',
+  };
 }
 
 type Escape = { ok: true; text: string; next: number } | { ok: false; message: string };
@@ -244,9 +259,28 @@ function translateClass(pattern: string, at: number): Escape {
   while (i < pattern.length) {
     const c = pattern[i] ?? "";
     if (c === "]") return { ok: true, text: `${out}]`, next: i + 1 };
+    // Rust's class set operations (`[\w&&\d]`, `[a-c--b]`, `[a~~b]`) have no `u`-mode
+    // equivalent; read as plain characters they would silently match something else.
+    const pair = pattern.slice(i, i + 2);
+    if (pair === "&&" || pair === "--" || pair === "~~") {
+      return {
+        ok: false,
+        message: `character class set operations ("${pair}") are not supported without ripgrep; list the characters instead`,
+      };
+    }
     if (c === "[" && pattern[i + 1] === ":") {
       const end = pattern.indexOf(":]", i + 2);
-      const expansion = end === -1 ? undefined : POSIX_CLASSES[pattern.slice(i + 2, end)];
+      const name = end === -1 ? "" : pattern.slice(i + 2, end);
+      // A negated POSIX class (`[[:^alpha:]]`) has no `u`-mode form inside a bigger class, but
+      // as the whole class it is the complement class.
+      const negatedAlone = name.startsWith("^") && pattern[end + 2] === "]";
+      if (negatedAlone && (out === "[" || out === "[^")) {
+        const expansion = POSIX_CLASSES[name.slice(1)];
+        if (expansion !== undefined) {
+          return { ok: true, text: `${out === "[" ? "[^" : "["}${expansion}]`, next: end + 3 };
+        }
+      }
+      const expansion = end === -1 ? undefined : POSIX_CLASSES[name];
       if (expansion === undefined) {
         return { ok: false, message: `unsupported character class ${pattern.slice(i, end + 2)}` };
       }
@@ -292,7 +326,7 @@ function translateEscape(pattern: string, at: number, inClass: boolean): Escape 
     case "d":
       return { ok: true, text: String.raw`\p{Nd}`, next };
     case "D":
-      return { ok: true, text: inClass ? String.raw`\D` : String.raw`\P{Nd}`, next };
+      return { ok: true, text: String.raw`\P{Nd}`, next };
     case "w":
       return { ok: true, text: inClass ? WORD : `[${WORD}]`, next };
     case "W":

@@ -73,6 +73,26 @@ const sample = {
 
 describe.each(backends)("Grep with $name", ({ tool, available }) => {
   test.runIf(available)(
+    "applies the workspace's ignore files (.rgignore too), not those above a folder outside git",
+    async () => {
+      const root = await workspace({
+        // Above the workspace: a ~/.gitignore kept as git's global excludes file, say.
+        ".gitignore": "*.secret\n",
+        ".ignore": "sub/\n",
+        "ws/.rgignore": "*.rg\n",
+        "ws/a.secret": "alpha\n",
+        "ws/sub/b.secret": "alpha\n",
+        "ws/skip.rg": "alpha\n",
+      });
+      const ws = join(root, "ws");
+      const whole = await grep(tool, ws, { pattern: "alpha" });
+      expect(whole.text).toBe("Found 2 files\nsub/b.secret\na.secret");
+      const sub = await grep(tool, ws, { pattern: "alpha", path: "sub" });
+      expect(sub.text).toBe("Found 1 file\nsub/b.secret");
+    },
+  );
+
+  test.runIf(available)(
     "lists matching files newest first, relative to the workspace",
     async () => {
       const root = await workspace(sample);
@@ -352,6 +372,93 @@ describe.each(backends)("Grep with $name", ({ tool, available }) => {
     const result = await grep(tool, root, { pattern: "alpha" }, controller.signal);
     expect(result).toMatchObject({ isError: true, text: "The search was cancelled." });
   });
+});
+
+describe.each(backends)("Grep with $name, checked from outside", ({ tool, available }) => {
+  test.runIf(available)(
+    "a binary file named as the path is searched whole, in every output mode",
+    async () => {
+      const root = await workspace({
+        "blob.bin": Buffer.from("needle\0x\nneedle again\n"),
+        "dir/other.bin": Buffer.from("needle\0\n"),
+      });
+      const content = await grep(tool, root, {
+        pattern: "needle",
+        path: "blob.bin",
+        output_mode: "content",
+      });
+      expect(content.text).toBe("blob.bin:1:needle\0x\nblob.bin:2:needle again");
+      const count = await grep(tool, root, {
+        pattern: "needle",
+        path: "blob.bin",
+        output_mode: "count",
+      });
+      expect(count.text).toBe("blob.bin:2\n\nFound 2 matching lines in 1 file.");
+      // Found while walking a folder, a binary file is skipped.
+      const walked = await grep(tool, root, {
+        pattern: "needle",
+        path: "dir",
+        output_mode: "content",
+      });
+      expect(walked.text).toBe("No matches found");
+    },
+  );
+
+  test.runIf(available)(
+    "an unclosed { or [ in the glob, or a bare !, is a clear error; an empty glob filters nothing",
+    async () => {
+      const root = await workspace({ "a.ts": "hit\n" });
+      for (const [glob, problem] of [
+        ["*.{ts,tsx", "unclosed alternate group"],
+        ["!*.{ts", "unclosed alternate group"],
+        ["src/[ab", "unclosed character class"],
+        ["!", "it names no files"],
+      ] as const) {
+        const result = await grep(tool, root, { pattern: "hit", glob });
+        expect(result).toMatchObject({ isError: true });
+        expect(result.text).toContain(`Invalid glob ${JSON.stringify(glob)}: ${problem}`);
+      }
+      expect((await grep(tool, root, { pattern: "hit", glob: "" })).text).toBe(
+        "Found 1 file\na.ts",
+      );
+    },
+  );
+
+  test.runIf(available)("an empty file has no multiline match, not even ^$", async () => {
+    const root = await workspace({ "empty.txt": "", "gap.txt": "a\n\nb\n" });
+    for (const output_mode of ["content", "files_with_matches", "count"]) {
+      const result = await grep(tool, root, { pattern: "^$", multiline: true, output_mode });
+      expect(result.text).not.toContain("empty.txt");
+      expect(result.text).toContain("gap.txt");
+    }
+  });
+
+  test.runIf(available)("head_limit 0 means no limit", async () => {
+    const files = Object.fromEntries(
+      Array.from({ length: 5 }, (_, i) => [`f${i}.txt`, "hit\n"] as const),
+    );
+    const root = await workspace(files);
+    const result = await grep(tool, root, { pattern: "hit", head_limit: 0 });
+    expect(result.text).toBe("Found 5 files\nf4.txt\nf3.txt\nf2.txt\nf1.txt\nf0.txt");
+  });
+
+  test.runIf(available)(
+    "a glob reads parentheses literally, and dir/** never matches a file named dir",
+    async () => {
+      const root = await workspace({
+        "app/(auth)/page.tsx": "hit\n",
+        "app/auth/page.tsx": "hit\n",
+        b: "hit\n",
+        "b2/b/x.txt": "hit\n",
+      });
+      expect((await grep(tool, root, { pattern: "hit", glob: "app/(auth)/**" })).text).toBe(
+        "Found 1 file\napp/(auth)/page.tsx",
+      );
+      expect((await grep(tool, root, { pattern: "hit", glob: "!**/b/**" })).text).toBe(
+        "Found 3 files\nb\napp/auth/page.tsx\napp/(auth)/page.tsx",
+      );
+    },
+  );
 });
 
 describe("Grep backends", () => {

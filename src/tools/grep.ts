@@ -7,9 +7,10 @@ import * as z from "zod/mini";
 import { fsErrorMessage } from "./fs-errors.ts";
 import { isErrnoCode } from "../fs/index.ts";
 import { globTest, searchWithJs } from "./grep-fallback.ts";
+import { globProblem } from "./glob-syntax.ts";
 import { missingPathMessage } from "./path-suggestions.ts";
 import { isWithin, resolvePath } from "./paths.ts";
-import { findRipgrep, runRipgrep } from "./ripgrep.ts";
+import { findRipgrep, ripgrepIgnoreMode, runRipgrep } from "./ripgrep.ts";
 import type { ToolSession } from "./session.ts";
 import { defineTool, type Tool, type ToolOutput } from "./tool.ts";
 
@@ -36,6 +37,8 @@ export interface GrepSearch {
   exclude?: (absolute: string) => boolean;
   /** ripgrep arguments excluding the same files, where the rules translate (`--glob !…`). */
   excludeArgs?: string[];
+  /** rg must not read ignore files above the target (see ripgrepIgnoreMode). */
+  noIgnoreParent?: boolean;
 }
 
 export interface GrepLine {
@@ -102,9 +105,10 @@ const input = z.object({
   multiline: z
     .optional(z.boolean())
     .check(z.describe("Matches may span lines (. matches newline)")),
+  // 0 is accepted as "no limit": models trained on Claude Code's Grep send it for that.
   head_limit: z
-    .optional(z.number().check(z.int(), z.minimum(1), z.maximum(1e6)))
-    .check(z.describe("Only the first N lines/entries")),
+    .optional(z.number().check(z.int(), z.minimum(0), z.maximum(1e6)))
+    .check(z.describe("Only the first N lines/entries (0: no limit)")),
   offset: z
     .optional(z.number().check(z.int(), z.minimum(0), z.maximum(1e6)))
     .check(z.describe("Skip the first N lines/entries")),
@@ -157,12 +161,17 @@ async function runGrep(
     );
   }
 
+  // An empty glob filters nothing, as in rg.
+  const glob = args.glob?.trim() === "" ? undefined : args.glob;
+  const problem = glob === undefined ? undefined : globProblem(glob);
+  if (problem !== undefined) return failure(`Invalid glob ${JSON.stringify(glob)}: ${problem}.`);
+
   const mode = args.output_mode ?? "files_with_matches";
   const search: GrepSearch = {
     pattern: args.pattern,
     target: target.real,
     root: workspace.root,
-    glob: args.glob,
+    glob,
     type: args.type,
     mode,
     caseInsensitive: args["-i"] ?? false,
@@ -177,7 +186,10 @@ async function runGrep(
   let backend: GrepDisplay["backend"] = "js";
   let outcome: GrepOutcome | undefined;
   const rgPath = locate();
-  if (rgPath !== undefined) {
+  const ignoreMode =
+    rgPath === undefined ? "walker" : await ripgrepIgnoreMode(target.real, workspace.root);
+  if (rgPath !== undefined && ignoreMode !== "walker") {
+    if (ignoreMode === "no-parent") search.noIgnoreParent = true;
     const result = await runRipgrep(rgPath, search, signal);
     if (result.type !== "unavailable") {
       outcome = result;
@@ -326,10 +338,8 @@ function render(
   if (offset >= all.length) {
     return `No ${unit} at offset ${offset}: there are only ${all.length}. Use a smaller offset.`;
   }
-  const page = all.slice(
-    offset,
-    args.head_limit === undefined ? undefined : offset + args.head_limit,
-  );
+  const limit = args.head_limit === 0 ? undefined : args.head_limit;
+  const page = all.slice(offset, limit === undefined ? undefined : offset + limit);
   // A page of content output should not start with a group separator.
   let skipped = 0;
   if (mode === "content") while (page[skipped] === "--") skipped++;

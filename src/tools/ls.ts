@@ -8,6 +8,7 @@ import picomatch from "picomatch";
 import * as z from "zod/mini";
 import { ignoreScope, type IgnoreScope } from "./file-walk.ts";
 import { fsFailure } from "./fs-errors.ts";
+import { literalParens } from "./glob-syntax.ts";
 import { isErrnoCode } from "../fs/index.ts";
 import { missingPathMessage } from "./path-suggestions.ts";
 import { resolvePath } from "./paths.ts";
@@ -57,7 +58,7 @@ export const lsTool = defineTool({
       if (!isErrnoCode(error, "ENOENT", "ENOTDIR")) return fsFailure(error, "list", folder.display);
       return { isError: true, content: await missingPathMessage(folder.absolute, folder.display) };
     }
-    const leaveOut = picomatch(input.ignore ?? [], { dot: true });
+    const leaveOut = picomatch((input.ignore ?? []).map(literalParens), { dot: true });
     const denied = ctx.session.readDeny.covers;
     // What a Read deny rule covers is not listed at all: its name can be a secret too.
     const skip = (path: string, name: string) =>

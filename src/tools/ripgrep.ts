@@ -3,6 +3,7 @@
 
 import { findOnPath, isExecutableFile } from "../config/index.ts";
 import type { GrepFile, GrepLine, GrepOutcome, GrepSearch } from "./grep.ts";
+import { ignoreFilesAbove } from "./file-walk.ts";
 import { spawnInGroup } from "./process-group.ts";
 
 /**
@@ -20,6 +21,22 @@ export function findRipgrep(
   return findOnPath(platform === "win32" ? ["rg.exe", "rg"] : ["rg"], env);
 }
 
+/**
+ * How ripgrep may search `target` and still apply the ignore rules the JS walker applies under
+ * `boundary` (see ignoreFilesAbove): "as-is"; "no-parent", with --no-ignore-parent, when rg would
+ * read ignore files above the rules' top and `target` is that top; or "walker" when only the JS
+ * walker can keep those files out of it. Without a boundary, "as-is".
+ */
+export async function ripgrepIgnoreMode(
+  target: string,
+  boundary: string | undefined,
+): Promise<"as-is" | "no-parent" | "walker"> {
+  if (boundary === undefined) return "as-is";
+  const above = await ignoreFilesAbove(boundary);
+  if (above.files.length === 0) return "as-is";
+  return target === above.top ? "no-parent" : "walker";
+}
+
 /** The arguments for one search; exported for the benchmark, which times rg with the same ones. */
 export function ripgrepArgs(search: GrepSearch): string[] {
   // Ignore files apply with or without a git repository, and only those in the tree (not the
@@ -32,6 +49,7 @@ export function ripgrepArgs(search: GrepSearch): string[] {
     "--no-require-git",
     "--no-ignore-global",
   ];
+  if (search.noIgnoreParent) args.push("--no-ignore-parent");
   if (search.caseInsensitive) args.push("--ignore-case");
   if (search.multiline) args.push("--multiline", "--multiline-dotall");
   if (search.type !== undefined) args.push("--type", search.type);
@@ -187,7 +205,7 @@ function createParser(search: GrepSearch): Parser {
     case "count":
       return bufferedParser(parseCounts);
     case "content":
-      return jsonParser(search.maxLines);
+      return jsonParser(search.maxLines, search.target);
     default: {
       const unknown: never = search.mode;
       throw new Error(`unknown output mode ${String(unknown)}`);
@@ -235,8 +253,11 @@ interface JsonEvent {
   };
 }
 
-/** `--json` events: begin, match / context lines, end (with binary_offset), summary. */
-function jsonParser(maxLines: number): Parser {
+/**
+ * `--json` events: begin, match / context lines, end (with binary_offset), summary. `target` is
+ * the path rg was given: when it is a file, rg searches it whole even if it is binary.
+ */
+function jsonParser(maxLines: number, target: string): Parser {
   const files = new Map<string, GrepFile>();
   let pending = "";
   let collected = 0;
@@ -246,9 +267,12 @@ function jsonParser(maxLines: number): Parser {
     const data = event.data;
     if (data === undefined) return;
     if (event.type === "end") {
-      // rg gave up on the file at a NUL byte; the JS fallback skips such files entirely.
-      if (data.binary_offset !== null && data.binary_offset !== undefined) {
-        files.delete(jsonText(data.path));
+      // rg gave up on the file at a NUL byte; the JS fallback skips such files entirely. A file
+      // named as the search path is the exception: rg searched all of it and its matches stand
+      // (files_with_matches and count report them too).
+      const path = jsonText(data.path);
+      if (data.binary_offset !== null && data.binary_offset !== undefined && path !== target) {
+        files.delete(path);
       }
       return;
     }
