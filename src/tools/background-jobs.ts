@@ -4,6 +4,7 @@
 import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
+import { exitCodeNote } from "./exit-status.ts";
 import { createOutputBuffer, type OutputBuffer, type SpillState } from "./output-buffer.ts";
 import { groupAlive, killGroup, spawnInGroup } from "./process-group.ts";
 
@@ -207,7 +208,7 @@ export function describeJobStatus(status: JobStatus): string {
     case "running":
       return "running";
     case "exited":
-      return `exited with code ${status.code}`;
+      return `exited with code ${status.code}${exitCodeNote(status.code)}`;
     case "killed":
       return status.byKill ? `killed (${status.signal})` : `ended by signal ${status.signal}`;
     case "failed":

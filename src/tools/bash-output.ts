@@ -3,7 +3,7 @@
 
 import * as z from "zod/mini";
 import { describeJobStatus, unknownJobMessage, type LineFilter } from "./background-jobs.ts";
-import { bashOutputLimit } from "./bash.ts";
+import { bashLimits } from "./bash-limits.ts";
 import { cutMiddleOfSlice } from "./output-buffer.ts";
 import { filterLinesWithin } from "./regex-deadline.ts";
 import { defineTool } from "./tool.ts";
@@ -72,7 +72,8 @@ export const bashOutputTool = defineTool({
           `in memory${logPath ? `; they are in ${logPath}` : ""}]`,
       );
     }
-    const text = cutMiddleOfSlice(read.text, bashOutputLimit, read.info.spill);
+    const { outputChars } = bashLimits(ctx.session.env);
+    const text = cutMiddleOfSlice(read.text, outputChars, read.info.spill);
     parts.push(text === "" ? "(no new output)" : text.replace(/\n$/, ""));
     if (read.lines && call.filter !== undefined) {
       parts.push(

@@ -269,7 +269,11 @@ describe.skipIf(skipReason !== undefined)(title, () => {
     const started = Date.now();
     const result = await bash({ command: `sleep ${a} & echo started` });
     expect(Date.now() - started).toBeLessThan(5000);
-    expect(result.text).toBe("started\n\nExit code 0");
+    // The model is told, as it is without the sandbox, that its `&` process is not running.
+    expect(result.text).toBe(
+      "started\n\nExit code 0\nProcesses the command left running in the background were " +
+        "stopped; use run_in_background for commands that should keep running.",
+    );
     expect(await until(async () => (await processesWith(a)).length === 0)).toBe(true);
   });
 

@@ -71,6 +71,34 @@ describe("Bash", () => {
     expect(result.text).toBe("one\ntwo\nthree\n\nExit code 0");
   });
 
+  it("keeps stdout and stderr in write order even when written back to back", async () => {
+    const result = await bash({ command: "for i in 1 2 3; do echo o$i; echo e$i >&2; done" });
+    expect(result.text).toBe("o1\ne1\no2\ne2\no3\ne3\n\nExit code 0");
+  });
+
+  it("names the signal behind an exit code above 128", async () => {
+    expect((await bash({ command: "sleep 5 & kill -KILL $!; wait $!" })).text).toMatch(
+      /Killed +sleep 5\n\nExit code 137 \(128 \+ 9: how a shell reports a process killed by SIGKILL\)$/,
+    );
+    expect((await bash({ command: "exit 2" })).text).toBe("(no output)\n\nExit code 2");
+  });
+
+  it("runs a command of only blanks or comments without exposing its wrapper", async () => {
+    for (const command of ["   ", "# just a note", "true\n# trailing comment"]) {
+      expect(await bash({ command })).toEqual({
+        text: "(no output)\n\nExit code 0",
+        isError: false,
+      });
+      expect(await bash({ command, run_in_background: true })).toMatchObject({ isError: false });
+    }
+    await delay(200);
+    for (const id of ["bash_1", "bash_2", "bash_3"]) {
+      expect((await call(bashOutputTool, { bash_id: id })).text).toBe(
+        "(no new output)\nStatus: exited with code 0",
+      );
+    }
+  });
+
   it("says when there was no output", async () => {
     expect((await bash({ command: "true" })).text).toBe("(no output)\n\nExit code 0");
   });
@@ -168,6 +196,11 @@ describe("Bash", () => {
     expect(await alive(pid ?? 0)).toBe(false);
   });
 
+  it("says nothing of background processes that had already finished", async () => {
+    const result = await bash({ command: "true & sleep 0.3; echo done" });
+    expect(result.text).toBe("done\n\nExit code 0");
+  });
+
   it("cuts output over 30,000 characters in the middle and keeps the whole in a file", async () => {
     const result = await bash({ command: "seq 1 20000" });
     const full = Array.from({ length: 20000 }, (_, i) => `${i + 1}\n`).join("");
@@ -191,10 +224,61 @@ describe("Bash", () => {
     expect(await readFile(path ?? "", "utf8")).toBe(full);
   });
 
-  it("refuses a timeout over ten minutes with a clear message", () => {
-    const parsed = bashTool.input.safeParse({ command: "true", timeout: 600_001 });
-    expect(parsed.success).toBe(false);
-    expect(parsed.error?.issues[0]?.message).toContain("timeout is at most 600000 ms");
+  it("refuses a timeout over ten minutes with a clear message", async () => {
+    expect(await bash({ command: "touch ran", timeout: 600_001 })).toEqual({
+      text: "timeout is at most 600000 ms (10 minutes); pass a smaller one, or use run_in_background for longer work.",
+      isError: true,
+    });
+    await expect(readFile(join(root, "ran"))).rejects.toThrow();
+  });
+
+  it("takes its limits from Claude Code's BASH_* variables in the session environment", async () => {
+    const limited = createToolSession(
+      { root, additionalDirs: [] },
+      {
+        env: {
+          ...process.env,
+          BASH_DEFAULT_TIMEOUT_MS: "300",
+          BASH_MAX_TIMEOUT_MS: "900000",
+          BASH_MAX_OUTPUT_LENGTH: "2000",
+        },
+      },
+    );
+    try {
+      const ctx: ToolContext = {
+        cwd: root,
+        signal: new AbortController().signal,
+        session: limited,
+      };
+      const slow = await bash({ command: "sleep 5" }, ctx);
+      expect(slow.isError).toBe(true);
+      expect(slow.text).toContain("Timed out after 300 ms");
+      expect((await bash({ command: "echo long", timeout: 900_000 }, ctx)).text).toBe(
+        "long\n\nExit code 0",
+      );
+      const big = await bash({ command: "seq 1 5000" }, ctx);
+      expect(big.text.length).toBeLessThan(2100);
+      expect(big.text).toMatch(/^1\n2\n[\s\S]*cut from the middle[\s\S]*\n5000\n\nExit code 0$/);
+    } finally {
+      await limited.dispose();
+    }
+  });
+
+  it("says which BASH_* variable it could not use and keeps the standard limit", async () => {
+    const odd = createToolSession(
+      { root, additionalDirs: [] },
+      { env: { ...process.env, BASH_DEFAULT_TIMEOUT_MS: "2m", BASH_MAX_OUTPUT_LENGTH: "999999" } },
+    );
+    try {
+      const ctx: ToolContext = { cwd: root, signal: new AbortController().signal, session: odd };
+      expect((await bash({ command: "echo hi" }, ctx)).text).toBe(
+        "hi\n\nExit code 0\n" +
+          "BASH_DEFAULT_TIMEOUT_MS=2m is not a positive whole number; 120000 was used.\n" +
+          "BASH_MAX_OUTPUT_LENGTH=999999 is outside 1000-150000; 150000 was used.",
+      );
+    } finally {
+      await odd.dispose();
+    }
   });
 
   it("describes its access as the command", () => {

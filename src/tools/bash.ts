@@ -7,6 +7,8 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import * as z from "zod/mini";
 import type { Prepared } from "../sandbox/index.ts";
+import { bashLimits, type BashLimits } from "./bash-limits.ts";
+import { exitCodeNote } from "./exit-status.ts";
 import { createOutputBuffer, cutMiddle } from "./output-buffer.ts";
 import { isWithin } from "./paths.ts";
 import { groupAlive, killGroup, spawnInGroup, type GroupKill } from "./process-group.ts";
@@ -14,27 +16,18 @@ import type { ToolSession } from "./session.ts";
 import { commandEnv, findShell } from "./shell-env.ts";
 import { defineTool, type ToolContext, type ToolOutput } from "./tool.ts";
 
-/** What the model sees of a command's output at most; the rest is in a file. */
-export const bashOutputLimit = 30_000;
-const defaultTimeoutMs = 120_000;
-const maxTimeoutMs = 600_000;
-
 const input = z.object({
   command: z.string().check(z.minLength(1), z.describe("The command to run")),
   timeout: z
     .optional(
-      z
-        .number()
-        .check(
-          z.int(),
-          z.positive(),
-          z.maximum(
-            maxTimeoutMs,
-            "timeout is at most 600000 ms (10 minutes); for longer work use run_in_background",
-          ),
-        ),
+      // The maximum is checked in run: the user may raise or lower it (bash-limits.ts).
+      z.number().check(z.int(), z.positive()),
     )
-    .check(z.describe("Milliseconds before the command is killed (default 120000, max 600000)")),
+    .check(
+      z.describe(
+        "Milliseconds before the command is killed (default 120000, max 600000, unless the user changed them)",
+      ),
+    ),
   description: z
     .optional(z.string())
     .check(z.describe("What the command does, in a few words, shown to the user")),
@@ -53,8 +46,10 @@ export const bashTool = defineTool({
   name: "Bash",
   description:
     "Run a shell command with bash. The working directory persists between calls and stays " +
-    "inside the workspace. stdin is closed: interactive commands fail rather than wait. Returns " +
-    "stdout and stderr together and the exit code; output over 30,000 characters is cut in the " +
+    "inside the workspace; environment variables and shell options set in one call do not carry " +
+    "over to the next (each call is a new shell). stdin is closed: interactive commands fail " +
+    "rather than wait. Returns stdout and stderr together, in the order they were written, and " +
+    "the exit code; output over 30,000 characters is cut in the " +
     "middle and saved whole to a file. Processes left running with `&` are stopped when the " +
     "command ends; use run_in_background for servers and watchers. Prefer Read, Grep and Glob " +
     "to cat, grep and find.",
@@ -64,12 +59,23 @@ export const bashTool = defineTool({
   async run(call, ctx) {
     if (ctx.signal.aborted)
       return { content: "Interrupted before the command started.", isError: true };
+    const limits = bashLimits(ctx.session.env);
+    if (call.timeout !== undefined && call.timeout > limits.maxTimeoutMs) {
+      const minutes = Math.round((limits.maxTimeoutMs / 60_000) * 10) / 10;
+      return {
+        content:
+          `timeout is at most ${limits.maxTimeoutMs} ms (${minutes} minutes); pass a smaller one, ` +
+          "or use run_in_background for longer work.",
+        isError: true,
+      };
+    }
     const env = commandEnv(ctx.session.env);
     const shell = await findShell(env);
     const notes: string[] = shell.note ? [shell.note] : [];
+    notes.push(...limits.notes);
     const cwd = await usableCwd(ctx.session, notes);
     const { workspace, executor } = ctx.session;
-    const script = call.run_in_background ? call.command : wrapCommand(call.command);
+    const script = call.run_in_background ? mergeStderr(call.command) : wrapCommand(call.command);
     const spawn = await executor.prepare({
       argv: [shell.path, "-c", script],
       cwd,
@@ -78,7 +84,7 @@ export const bashTool = defineTool({
       tempDir: await ctx.session.tempDir(),
     });
     if (spawn.type === "refused") return { content: spawn.message, isError: true };
-    const launch: Launch = { spawn, cwd, notes };
+    const launch: Launch = { spawn, cwd, notes, limits };
     if (call.run_in_background) {
       try {
         return await startInBackground(call, ctx, launch);
@@ -102,6 +108,7 @@ interface Launch {
   cwd: string;
   /** Sentences for the model about what cairn did around the command. */
   notes: string[];
+  limits: BashLimits;
 }
 
 async function startInBackground(
@@ -139,11 +146,12 @@ async function runInForeground(
   ctx: ToolContext,
   launch: Launch,
 ): Promise<ToolOutput> {
-  const timeoutMs = call.timeout ?? defaultTimeoutMs;
+  const { limits } = launch;
+  const timeoutMs = call.timeout ?? limits.defaultTimeoutMs;
   const output = createOutputBuffer({
-    headChars: bashOutputLimit,
-    tailChars: bashOutputLimit,
-    spillAfter: bashOutputLimit,
+    headChars: limits.outputChars,
+    tailChars: limits.outputChars,
+    spillAfter: limits.outputChars,
     spillPath: join(await ctx.session.tempDir(), `bash-${randomUUID().slice(0, 8)}.log`),
   });
   const { spawn } = launch;
@@ -212,7 +220,9 @@ async function runInForeground(
   }
   const notes = [...launch.notes];
   if (stopReason === undefined) updateCwd(ctx.session, reportedCwd, notes);
-  if (leftoversStopped) {
+  // Sandboxed, the leftovers died with the pid namespace unseen; the shell's own list of running
+  // jobs is how the model still learns that its `server &` is not running.
+  if (leftoversStopped || reportedCwd.includes(`${jobsLeftMarker}\n`)) {
     notes.push(
       "Processes the command left running in the background were stopped; " +
         "use run_in_background for commands that should keep running.",
@@ -224,7 +234,7 @@ async function runInForeground(
     tail: output.tail,
     totalChars: output.totalChars,
     totalNewlines: output.totalNewlines,
-    maxChars: bashOutputLimit,
+    maxChars: limits.outputChars,
     spill: output.spill,
   });
   const body = shown === "" ? "(no output)\n" : shown.endsWith("\n") ? shown : `${shown}\n`;
@@ -232,7 +242,7 @@ async function runInForeground(
     const blocked = spawn.explain(shown, ending.signal === null ? ending.code : null);
     if (blocked) notes.push(blocked);
   }
-  const status = describeEnding(ending, stopReason, timeoutMs);
+  const status = describeEnding(ending, stopReason, timeoutMs, limits.maxTimeoutMs);
   return {
     content: [body, status, ...notes].join("\n"),
     ...(stopReason ? { isError: true } : {}),
@@ -243,25 +253,55 @@ async function runInForeground(
  * Runs the command in the current shell (so `cd` takes effect), then reports the directory on
  * fd 3. fd 3 is closed inside the group so processes the command starts do not hold it open;
  * a command that calls `exit` ends the shell first, and the working directory then stays as it was.
+ * Before the directory, a marker line says when jobs the command started with `&` are still
+ * running. stderr goes into the stdout pipe (see mergeStderr).
  */
 function wrapCommand(command: string): string {
-  return `{\n${command}\n} 3>&-\n__cairn_status=$?\npwd -P >&3\nexit $__cairn_status\n`;
+  return (
+    `${group(command)} 2>&1 3>&-\n__cairn_status=$?\n` +
+    `if [ -n "$(jobs -pr)" ]; then echo ${jobsLeftMarker} >&3; fi\n` +
+    `pwd -P >&3\nexit $__cairn_status\n`
+  );
+}
+
+const jobsLeftMarker = "__cairn_jobs_left";
+
+/**
+ * Sends the command's stderr into its stdout pipe: two pipes are read whenever each has data, so
+ * "echo out; echo err >&2; echo out2" came back as out, out2, err. One pipe keeps the order in
+ * which the command wrote. Redirections inside the command (`2>/dev/null`) still apply.
+ */
+function mergeStderr(command: string): string {
+  return `${group(command)} 2>&1\n`;
+}
+
+/**
+ * The command as a brace group. It starts with `:` because bash rejects an empty group: a
+ * command of only blanks or comments was a syntax error quoting cairn's wrapper. The command's
+ * own last status is still the group's.
+ */
+function group(command: string): string {
+  return `{ :\n${command}\n}`;
 }
 
 function describeEnding(
   ending: Extract<Ending, { type: "exit" }>,
   stopReason: "timeout" | "abort" | undefined,
   timeoutMs: number,
+  maxTimeoutMs: number,
 ): string {
   if (stopReason === "timeout") {
     return (
       `Timed out after ${timeoutMs} ms: the command and every process it started were killed. ` +
-      "Pass a larger timeout (at most 600000) or use run_in_background."
+      (timeoutMs < maxTimeoutMs
+        ? `Pass a larger timeout (at most ${maxTimeoutMs}) or use run_in_background.`
+        : "Use run_in_background for commands that take this long.")
     );
   }
   if (stopReason === "abort") return "Interrupted by the user: the command was killed.";
   if (ending.signal !== null) return `Killed by signal ${ending.signal}.`;
-  return `Exit code ${ending.code ?? 0}`;
+  const code = ending.code ?? 0;
+  return `Exit code ${code}${exitCodeNote(code)}`;
 }
 
 /** The session's working directory if it still exists inside the workspace, else the root. */

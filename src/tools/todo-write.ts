@@ -56,7 +56,7 @@ function summarize(todos: readonly Todo[]): string {
     todos.filter((todo) => todo.status === status).length;
   const inProgress = todos.filter((todo) => todo.status === "in_progress");
   const lines = [
-    `Todo list updated: ${todos.length} tasks (${count("completed")} completed, ` +
+    `Todo list updated: ${todos.length} ${todos.length === 1 ? "task" : "tasks"} (${count("completed")} completed, ` +
       `${inProgress.length} in progress, ${count("pending")} pending).`,
   ];
   if (inProgress.length > 1) {

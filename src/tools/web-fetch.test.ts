@@ -41,6 +41,60 @@ beforeAll(async () => {
       case "/latin1":
         res.writeHead(200, { "content-type": "text/plain; charset=iso-8859-1" });
         return res.end(Buffer.from([0x63, 0x61, 0x66, 0xe9]));
+      case "/meta-latin1":
+        // No charset in Content-Type: only the page itself says how it is encoded.
+        res.writeHead(200, { "content-type": "text/html" });
+        return res.end(
+          Buffer.concat([
+            Buffer.from(
+              '<html><head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">',
+            ),
+            Buffer.from("</head><body><p>cr"),
+            Buffer.from([0xe8]),
+            Buffer.from("me br"),
+            Buffer.from([0xfb]),
+            Buffer.from("l"),
+            Buffer.from([0xe9]),
+            Buffer.from("e</p></body></html>"),
+          ]),
+        );
+      case "/table":
+        return send(
+          res,
+          200,
+          "text/html",
+          "<table><caption>Releases</caption><tr><th>Version</th><th>Date</th></tr>" +
+            "<tr><td>1.2</td><td>2024-01-02</td></tr><tr><td>-rc</td><td>a|b</td></tr></table>",
+        );
+      case "/sections":
+        return send(
+          res,
+          200,
+          "text/html",
+          "<table><colgroup><col></colgroup><thead><tr><th>k</th><th>v</th></tr></thead>" +
+            "<tbody><tr><td>a</td><td>1</td></tr></tbody><tbody><tr><td>b</td><td>2</td></tr></tbody></table>",
+        );
+      case "/many-rows":
+        return send(
+          res,
+          200,
+          "text/html",
+          `<table>${"<tr><td>r</td><td>c</td></tr>\n".repeat(20_000)}</table>`,
+        );
+      case "/long-html":
+        return send(
+          res,
+          200,
+          "text/html",
+          `<p>first</p>${"<p>filler words</p>".repeat(500)}<p>last</p>`,
+        );
+      case "/entities":
+        return send(
+          res,
+          200,
+          "text/html",
+          "<title>Don&#8217;t &#x2014; stop&nbsp;now &amp;&#0;</title><p>x</p>",
+        );
       case "/image":
         return send(res, 200, "image/png", "\x89PNG");
       case "/missing":
@@ -127,6 +181,46 @@ describe("WebFetch", () => {
     expect((await webFetch({ url: `${base}/latin1` })).text).toContain("\n\ncafé");
   });
 
+  it("decodes HTML in the charset its meta tag declares when the header names none", async () => {
+    const result = await webFetch({ url: `${base}/meta-latin1` });
+    expect(result.isError).toBe(false);
+    expect(result.text).toMatch(/\n\ncrème brûlée$/);
+  });
+
+  it("keeps a table's rows and columns as a Markdown table", async () => {
+    const result = await webFetch({ url: `${base}/table` });
+    expect(result.text).toMatch(
+      /\n\nReleases\n\n\| Version \| Date \|\n\| --- \| --- \|\n\| 1\.2 \| 2024-01-02 \|\n\| -rc \| a\\\|b \|$/,
+    );
+  });
+
+  it("decodes numeric character references in the title", async () => {
+    expect((await webFetch({ url: `${base}/entities` })).text).toContain(
+      "Title: Don’t — stop now &&#0;\n",
+    );
+  });
+
+  it("makes the first row the header only once, across row groups", async () => {
+    const result = await webFetch({ url: `${base}/sections` });
+    expect(result.text).toMatch(/\n\n\| k \| v \|\n\| --- \| --- \|\n\| a \| 1 \|\n\| b \| 2 \|$/);
+  });
+
+  it("converts a table of 20,000 rows in linear time", async () => {
+    const result = await webFetch({ url: `${base}/many-rows` });
+    expect(result.text).toContain("| r | c |\n| --- | --- |\n| r | c |\n| r | c |");
+  }, 20_000);
+
+  it("converts only the start of a very long HTML page and says so", async () => {
+    const tool = createWebFetchTool({ maxHtmlChars: 2000 });
+    const result = await fetchWith(tool, { url: `${base}/long-html` });
+    expect(result.isError).toBe(false);
+    expect(result.text).toContain("\n\nfirst\n\nfiller words\n\n");
+    expect(result.text).not.toContain("last");
+    expect(result.text).toMatch(
+      /\[the page's HTML is 9,523 characters; only the first 1,9\d\d were converted\]$/,
+    );
+  });
+
   it("follows redirects on the same host and says where it ended", async () => {
     const result = await webFetch({ url: `${base}/same-host` });
     expect(result.isError).toBe(false);
@@ -165,6 +259,19 @@ describe("WebFetch", () => {
       expect(result.text).toContain("WebFetch only fetches http and https URLs");
     }
     expect((await webFetch({ url: "not a url" })).text).toContain("is not a valid URL");
+  });
+
+  it("says a host:port without a scheme lacks http:// rather than naming a scheme", async () => {
+    expect(await webFetch({ url: "localhost:3000/api" })).toEqual({
+      isError: true,
+      text: '"localhost:3000/api" has no scheme; give the full URL, e.g. http://localhost:3000/api',
+    });
+  });
+
+  it("explains a port fetch refuses instead of saying only 'bad port'", async () => {
+    const result = await webFetch({ url: "http://127.0.0.1:6000/" });
+    expect(result.isError).toBe(true);
+    expect(result.text).toContain("blocked ports");
   });
 
   it("refuses content types it cannot read", async () => {

@@ -11,6 +11,12 @@ export interface WebFetchOptions {
   maxBytes?: number;
   /** The page text shown to the model at most (the orchestrator caps results at 100k). */
   maxChars?: number;
+  /**
+   * HTML converted to Markdown at most. The conversion is synchronous and costs seconds per
+   * megabyte, and what it makes beyond maxChars is never shown, so a 5 MB page froze cairn
+   * (no interrupt, no timers) for ten seconds or more to produce text that was then dropped.
+   */
+  maxHtmlChars?: number;
   maxRedirects?: number;
 }
 
@@ -29,6 +35,7 @@ export function createWebFetchTool(options: WebFetchOptions = {}): Tool {
   const timeoutMs = options.timeoutMs ?? 20_000;
   const maxBytes = options.maxBytes ?? 5 * 1024 * 1024;
   const maxChars = options.maxChars ?? 95_000;
+  const maxHtmlChars = options.maxHtmlChars ?? 1_000_000;
   const maxRedirects = options.maxRedirects ?? 5;
 
   return defineTool({
@@ -80,6 +87,7 @@ export function createWebFetchTool(options: WebFetchOptions = {}): Tool {
               prompt: call.prompt,
               maxBytes,
               maxChars,
+              maxHtmlChars,
             });
           } catch (error) {
             return failure(error, url);
@@ -126,11 +134,12 @@ interface PageRequest {
   prompt: string | undefined;
   maxBytes: number;
   maxChars: number;
+  maxHtmlChars: number;
 }
 
 /** The response body as the model sees it, or an error for an unreadable type or status. */
 async function readPage(response: Response, page: PageRequest): Promise<ToolOutput> {
-  const { url, requested, prompt, maxBytes, maxChars } = page;
+  const { url, requested, prompt, maxBytes, maxChars, maxHtmlChars } = page;
   const contentType = response.headers.get("content-type") ?? "";
   const mime = (contentType.split(";")[0] ?? "").trim().toLowerCase();
   let kind = kindOf(mime);
@@ -155,8 +164,15 @@ async function readPage(response: Response, page: PageRequest): Promise<ToolOutp
       ? "html"
       : "text";
   }
-  const raw = decode(body.bytes, charsetOf(contentType));
-  const text = kind === "html" ? await htmlToMarkdown(raw, url) : raw;
+  const charset =
+    charsetOf(contentType) ?? (kind === "html" ? declaredHtmlCharset(body.bytes) : undefined);
+  const raw = decode(body.bytes, charset);
+  // Cut before a tag, so no tag is left half-written; the parser closes whatever is left open.
+  const html =
+    kind === "html" && raw.length > maxHtmlChars
+      ? raw.slice(0, Math.max(raw.lastIndexOf("<", maxHtmlChars), maxHtmlChars / 2))
+      : raw;
+  const text = kind === "html" ? await htmlToMarkdown(html, url) : raw;
   if (!response.ok) {
     const excerpt = text.trim().slice(0, 1000);
     return {
@@ -186,6 +202,12 @@ async function readPage(response: Response, page: PageRequest): Promise<ToolOutp
     );
     shown = shown.slice(0, maxChars);
   }
+  if (html.length < raw.length) {
+    notes.push(
+      `[the page's HTML is ${raw.length.toLocaleString("en-US")} characters; only the first ` +
+        `${html.length.toLocaleString("en-US")} were converted]`,
+    );
+  }
   if (body.truncated) {
     notes.push(`[the page is larger than ${formatBytes(maxBytes)}; only that much was read]`);
   }
@@ -199,6 +221,10 @@ function parseHttpUrl(text: string): URL | string {
   if (!url)
     return `"${text}" is not a valid URL; give an absolute URL starting with https:// or http://.`;
   if (url.protocol !== "http:" && url.protocol !== "https:") {
+    // "localhost:3000/api" parses as the scheme "localhost:"; what was missing is http://.
+    if (/^[\w.-]+:\d+(?:[/?#]|$)/.test(text.trim())) {
+      return `"${text}" has no scheme; give the full URL, e.g. http://${text.trim()}`;
+    }
     return `WebFetch only fetches http and https URLs, not ${url.protocol.slice(0, -1)}: (${text}).`;
   }
   return url;
@@ -240,6 +266,23 @@ async function readCapped(
 
 function charsetOf(contentType: string): string | undefined {
   return /charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1];
+}
+
+/**
+ * The charset an HTML page declares in a `<meta charset>` or `<meta http-equiv="Content-Type">`
+ * near its start, for a server that sent none in Content-Type: many older and European pages
+ * rely on it, and decoding them as UTF-8 turns every accented letter into U+FFFD. A byte order
+ * mark wins over the meta, as in browsers.
+ */
+function declaredHtmlCharset(bytes: Uint8Array): string | undefined {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return "utf-8";
+  // latin1 maps each byte to one character, so the ASCII of the tags reads right whatever the charset.
+  const start = Buffer.from(bytes.subarray(0, 4096)).toString("latin1");
+  for (const meta of start.matchAll(/<meta\b[^>]*>/gi)) {
+    const charset = /charset\s*=\s*["']?\s*([\w.:-]+)/i.exec(meta[0])?.[1];
+    if (charset !== undefined) return charset;
+  }
+  return undefined;
 }
 
 function decode(bytes: Uint8Array, charset: string | undefined): string {
@@ -288,7 +331,91 @@ async function htmlToMarkdown(html: string, base: URL): Promise<string> {
       return `![${alt}](${absolute(src, base) ?? src})`;
     },
   });
+  addTableRules(service);
   return service.turndown(html).replace(/\n{3,}/g, "\n\n");
+}
+
+/**
+ * Tables as GFM pipe tables. Turndown alone turns every cell into its own paragraph, so a table of
+ * versions or options reached the model as a column of words with its rows and columns lost.
+ */
+function addTableRules(service: TurndownService): void {
+  service.addRule("tableCell", {
+    filter: ["th", "td"],
+    replacement: (content) =>
+      ` ${content
+        .replace(/\s*\n\s*/g, " ")
+        .replace(/\|/g, "\\|")
+        .trim()
+        // Turndown escapes what would start a list or heading at a line start ("\-p"); in a
+        // cell the text does not start a line.
+        .replace(/^\\([-+#>=~])/, "$1")
+        .replace(/^(\d+)\\\./, "$1.")} |`,
+  });
+  service.addRule("tableRow", {
+    filter: "tr",
+    replacement: (content, node) => {
+      const row = `\n|${content}`;
+      if (!isFirstRow(node)) return row;
+      // GFM needs a header row and a separator: the first row serves as the header.
+      const cells = Array.from(asTableNode(node).childNodes).filter(
+        (child) => child.nodeName === "TH" || child.nodeName === "TD",
+      ).length;
+      return `${row}\n|${" --- |".repeat(Math.max(1, cells))}`;
+    },
+  });
+  service.addRule("tableSection", {
+    filter: ["thead", "tbody", "tfoot"],
+    replacement: (content) => content,
+  });
+  service.addRule("table", {
+    filter: "table",
+    replacement: (content) => `\n\n${content.trim()}\n\n`,
+  });
+  service.addRule("tableCaption", {
+    filter: "caption",
+    replacement: (content) => `\n\n${content.trim()}\n\n`,
+  });
+}
+
+/** What the table rules use of a DOM node. */
+interface TableNode {
+  nodeName: string;
+  nodeType: number;
+  parentNode: TableNode | null;
+  previousSibling: TableNode | null;
+  childNodes: ArrayLike<TableNode>;
+}
+
+function asTableNode(node: unknown): TableNode {
+  return node as TableNode; // turndown hands its rules DOM nodes
+}
+
+/**
+ * Whether a row is its table's first: no row or row group before it. Only the nearest element
+ * sibling is looked at, so a table of many thousands of rows stays linear.
+ */
+function isFirstRow(node: unknown): boolean {
+  const row = asTableNode(node);
+  if (previousElement(row) !== undefined) return false;
+  const parent = row.parentNode;
+  return parent === null || parent.nodeName === "TABLE" || previousRowGroup(parent) === undefined;
+}
+
+function previousRowGroup(section: TableNode): TableNode | undefined {
+  let at = previousElement(section);
+  // Only a caption and column groups may come before the first rows.
+  while (at !== undefined && (at.nodeName === "CAPTION" || at.nodeName === "COLGROUP")) {
+    at = previousElement(at);
+  }
+  return at;
+}
+
+function previousElement(node: TableNode): TableNode | undefined {
+  for (let at = node.previousSibling; at !== null; at = at.previousSibling) {
+    if (at.nodeType === 1) return at; // an element; text and comments are skipped
+  }
+  return undefined;
 }
 
 /** What the turndown rules use of a DOM element (the DOM types are not in this project's lib). */
@@ -317,6 +444,13 @@ function titleOf(html: string): string | undefined {
     .replace(/&gt;/g, ">")
     .replace(/&quot;/g, '"')
     .replace(/&#39;/g, "'")
+    // Numeric references are common in titles ("Don&#8217;t", "&#x2014;"); an invalid one stays as written.
+    .replace(/&#(x[0-9a-f]+|\d+);/gi, (whole, code: string) => {
+      const point =
+        code.startsWith("x") || code.startsWith("X") ? parseInt(code.slice(1), 16) : Number(code);
+      return point > 0 && point <= 0x10ffff ? String.fromCodePoint(point) : whole;
+    })
+    .replace(/&nbsp;/g, " ")
     .replace(/&amp;/g, "&")
     .trim();
   return title || undefined;
@@ -324,6 +458,11 @@ function titleOf(html: string): string | undefined {
 
 function networkReason(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
+  const causeText = error.cause instanceof Error ? error.cause.message : "";
+  if (error.message === "bad port" || causeText === "bad port") {
+    // Node's fetch refuses the ports the Fetch standard blocks (e.g. 1, 25, 6000, 6667).
+    return "its port is one that fetch refuses for safety (the Fetch standard's blocked ports); the server needs another port";
+  }
   const cause = error.cause;
   if (cause instanceof Error) {
     const code = (cause as NodeJS.ErrnoException).code;
