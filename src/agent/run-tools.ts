@@ -332,6 +332,7 @@ function queryFor(tool: Tool, access: Access, session: ToolSession): Promise<Per
     home: session.home,
     platform: session.platform,
     analyze: (command) => analyzeCommand(shellParser(session), command),
+    readable: [session.outputDir],
   });
 }
 

@@ -471,6 +471,25 @@ describe("decide › Bash", () => {
     expect(behavior(policy({ deny: rules("Edit(out.txt)") }), toFile)).toBe("deny");
   });
 
+  it("lets the read tools, and nothing else, into the session's output folder", () => {
+    const withOutput = (q: PermissionQuery): PermissionQuery => ({
+      ...q,
+      context: { ...q.context, readable: ["/tmp/cairn-0123"] },
+    });
+    const spill = path("/tmp/cairn-0123/bash-1.log");
+    expect(behavior(policy(), withOutput(read("Read", spill)))).toBe("allow");
+    expect(behavior(policy(), withOutput(read("Grep", spill)))).toBe("allow");
+    // A link inside it is judged where it leads.
+    const link = path("/tmp/cairn-0123/link", "/home/me/.ssh/id_rsa");
+    expect(behavior(policy(), withOutput(read("Read", link)))).toBe("ask");
+    expect(behavior(policy(), withOutput(write("Write", spill)))).toBe("ask");
+    expect(
+      behavior(policy({ deny: rules("Read(//tmp/**)") }), withOutput(read("Read", spill))),
+    ).toBe("deny");
+    // Without the folder in the context, the same read is outside the workspace.
+    expect(behavior(policy(), read("Read", spill))).toBe("ask");
+  });
+
   it("asks before a read-only command reads outside the workspace", () => {
     expect(behavior(policy(), bash(["cat /etc/passwd"]))).toBe("ask");
     expect(behavior(policy(), bash(["cat ../proj-evil/x"]))).toBe("ask");

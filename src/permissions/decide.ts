@@ -2,7 +2,7 @@
 // with paths and shell commands already resolved by the caller (prepare-query.ts). The front-end
 // answers "ask"; this module never does I/O.
 
-import type { ResolvedPath } from "../tools/index.ts";
+import { isWithin, type ResolvedPath } from "../tools/index.ts";
 import {
   bashApproval,
   bashOutsideWrite,
@@ -49,6 +49,11 @@ export interface DecisionContext {
   roots: readonly string[];
   /** Real git folders that `.git` files near the written paths point to (`gitdir: …`). */
   gitDirs: readonly string[];
+  /**
+   * Folders outside the workspace that reads may reach as if inside it (real paths): the
+   * session's output folder, where a long command's whole output is kept for Read and Grep.
+   */
+  readable?: readonly string[];
 }
 
 /** What a call would access, resolved: real paths for file tools, the parsed command for Bash. */
@@ -280,7 +285,9 @@ function protectedWriteReason(query: PermissionQuery): string | undefined {
 function fileAccessOutside(query: PermissionQuery): string | undefined {
   const { access } = query;
   if (access.kind !== "read" && access.kind !== "write") return undefined;
-  return access.paths.find((p) => !p.inside)?.display;
+  const readable = access.kind === "read" ? (query.context.readable ?? []) : [];
+  return access.paths.find((p) => !p.inside && !readable.some((dir) => isWithin(dir, p.real)))
+    ?.display;
 }
 
 function accessMutates(query: PermissionQuery): boolean {

@@ -17,6 +17,8 @@ export interface QuerySetting {
   platform: NodeJS.Platform;
   /** Parses and analyses a command (the session's shell parser, created on first use). */
   analyze: (command: string) => Promise<CommandAnalysis>;
+  /** Folders outside the workspace the read tools may open without asking (cairn's own output). */
+  readable?: readonly string[];
 }
 
 export async function prepareQuery(
@@ -60,6 +62,7 @@ export async function prepareQuery(
     home,
     platform: setting.platform,
     roots,
+    ...(setting.readable ? { readable: setting.readable } : {}),
     gitDirs: written.length === 0 ? [] : await gitDirsNear(written, roots),
   };
   return { toolName: tool.name, readOnly: tool.readOnly, access: resolved, context };

@@ -2,7 +2,9 @@
 // jobs, a private temp folder, what searches leave out and the shell parser the permission check
 // uses. Created by the agent, passed to tools in their context.
 
-import { mkdtemp, rm } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { realpathSync } from "node:fs";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ShellParser } from "../permissions/index.ts";
@@ -31,8 +33,14 @@ export interface ToolSession {
   readonly env: NodeJS.ProcessEnv;
   /** How Bash commands are run: plain, or inside the sandbox (src/sandbox). */
   readonly executor: Executor;
-  /** A private folder for spilled outputs, created on first use and removed on dispose. */
+  /**
+   * A private folder for spilled outputs (a long command's whole output, background jobs' logs),
+   * created on first use and removed on dispose. Its path is fixed from the start (`outputDir`),
+   * so that the permission check can let the read tools open what the markers point to.
+   */
   tempDir(): Promise<string>;
+  /** Where `tempDir()` creates the folder: a real path, which may not exist yet. */
+  readonly outputDir: string;
   dispose(): Promise<void>;
 }
 
@@ -66,6 +74,17 @@ export function createToolSession(
   options: ToolSessionOptions = {},
 ): ToolSession {
   let temp: Promise<string> | undefined;
+  // A random name chosen now, made on first use; in the unlikely case it is taken, mkdtemp picks
+  // another (which the read tools then cannot open without asking, the safe side).
+  const outputDir = join(realTmpdir(), `cairn-${randomBytes(8).toString("hex")}`);
+  const makeOutputDir = async (): Promise<string> => {
+    try {
+      await mkdir(outputDir, { mode: 0o700 });
+      return outputDir;
+    } catch {
+      return mkdtemp(join(tmpdir(), "cairn-"));
+    }
+  };
   const jobs = createJobRegistry();
   const executor = options.executor ?? createExecutor({ mode: "none" });
   return {
@@ -80,7 +99,8 @@ export function createToolSession(
     env: options.env ?? process.env,
     executor,
     jobs,
-    tempDir: () => (temp ??= mkdtemp(join(tmpdir(), "cairn-"))),
+    tempDir: () => (temp ??= makeOutputDir()),
+    outputDir,
     async dispose() {
       await jobs.dispose();
       // The sandbox's network proxy (if one was started) closes with the session.
@@ -88,4 +108,13 @@ export function createToolSession(
       if (temp) await rm(await temp, { recursive: true, force: true });
     },
   };
+}
+
+/** The system temp folder as a real path (on macOS, /var is a link to /private/var). */
+function realTmpdir(): string {
+  try {
+    return realpathSync(tmpdir());
+  } catch {
+    return tmpdir();
+  }
 }
