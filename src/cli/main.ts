@@ -23,16 +23,17 @@ export async function main(argv: readonly string[], version: string): Promise<vo
   const route: SignalRoute = (handler) => {
     routed = handler;
   };
-  for (const name of ["SIGINT", "SIGTERM"] as const) {
+  // SIGHUP too (a closed terminal, a parent going away): winding down kills the commands and
+  // background jobs cairn started, which exiting at once would leave running without a sandbox.
+  for (const name of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     process.on(name, () => (routed ?? onSignal)(name));
   }
-  // A closed terminal ends the interactive UI cleanly; print mode keeps Node's default.
-  process.on("SIGHUP", () => (routed ? routed("SIGHUP") : process.exit(129)));
   // A reader that goes away (`cairn -p ... | head`) ends the run quietly, as a shell pipeline expects.
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
     // The interactive UI handles its terminal going away itself (see run-interactive.ts).
     if (routed) return;
-    if (error.code !== "EPIPE") throw error;
+    // EIO: the terminal closed under a run (the SIGHUP that follows winds it down).
+    if (error.code !== "EPIPE" && error.code !== "EIO") throw error;
     controller.abort("EPIPE");
   });
 

@@ -37,7 +37,7 @@ export interface PrintIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   env: Readonly<Record<string, string | undefined>>;
-  /** Fires on SIGINT/SIGTERM; `reason` says which. */
+  /** Fires on SIGINT/SIGTERM/SIGHUP; `reason` says which. */
   signal: AbortSignal;
   version: string;
 }
@@ -468,7 +468,12 @@ function runErrors(run: RunResult, signal: AbortSignal): string[] {
   }
 }
 
-const abortExitCodes: Readonly<Record<string, number>> = { SIGTERM: 143, SIGINT: 130, EPIPE: 141 };
+const abortExitCodes: Readonly<Record<string, number>> = {
+  SIGTERM: 143,
+  SIGINT: 130,
+  SIGHUP: 129,
+  EPIPE: 141,
+};
 
 function exitCode(run: RunResult, signal: AbortSignal): number {
   // A signal decides the exit code even when it arrived between two stream-json messages.

@@ -27,6 +27,12 @@ afterAll(async () => {
 
 type Call = [name: string, input: Record<string, unknown>];
 
+const bashCall = (input: Record<string, unknown>): ScriptedBlock => ({
+  type: "tool_use",
+  name: "Bash",
+  input,
+});
+
 interface Outcome {
   code: number | null;
   stderr: string;
@@ -214,24 +220,34 @@ describe("Bash through the CLI", () => {
     }
   });
 
-  // Known gap, reported to the lead: the marker says "use Read with offset/limit, or Grep", but
-  // the file is in cairn's session temp folder, outside the workspace, so print mode denies Read
-  // (and an interactive session asks). Fixing it means the permission engine treating cairn's own
-  // temp folder as readable; this test starts passing (and must be flipped) once it does.
-  it.fails("lets Read open the saved output the marker points to", async () => {
+  // The marker says "use Read with offset/limit, or Grep": the file is in cairn's session output
+  // folder, outside the workspace, which the permission check lets the read tools open (only).
+  it("lets Read and Grep open the saved output the marker points to, and nothing write there", async () => {
     const read: Record<string, unknown> = { file_path: "/nonexistent", offset: 10_000, limit: 1 };
+    const grep: Record<string, unknown> = { pattern: "^1999[0-9]$", path: "/nonexistent" };
+    const write: Record<string, unknown> = { file_path: "/nonexistent", content: "x" };
     onRequest = (request) => {
       const first = toolOutputs("anthropic", request.body)[0]?.[1] ?? "";
       const spill = /full output is in (\S+) /.exec(first)?.[1];
-      if (spill) read.file_path = spill;
+      if (spill) {
+        read.file_path = spill;
+        grep.path = spill;
+        write.file_path = `${spill}.new`;
+      }
     };
     try {
       const { outputs } = await play([
         ["Bash", { command: "seq 1 20000" }],
         ["Read", read],
+        ["Grep", grep],
+        ["Write", write],
       ]);
       expect(outputs[1]?.isError).toBe(false);
       expect(outputs[1]?.text).toMatch(/10000\t10000/);
+      expect(outputs[2]?.isError).toBe(false);
+      expect(outputs[2]?.text).toMatch(/^Found 1 file/);
+      expect(outputs[3]?.isError).toBe(true);
+      expect(outputs[3]?.text).toMatch(/outside the workspace/);
     } finally {
       onRequest = undefined;
     }
@@ -290,6 +306,34 @@ describe("background shells through the CLI", () => {
       await delay(100);
       expect(await processesWith(killed)).toEqual([]);
       expect(await processesWith(leftRunning)).toEqual([]);
+    },
+  );
+
+  it.skipIf(process.platform !== "linux")(
+    "winds down on SIGHUP without a sandbox: exit 129, no foreground or background process left",
+    async () => {
+      const background = uniqueSleep();
+      const foreground = `${uniqueSleep()}3`;
+      const cwd = await realpath(await tempDir("cairn-shell-audit-"));
+      llm.setScenario({
+        turns: [
+          { blocks: [bashCall({ command: `sleep ${background}`, run_in_background: true })] },
+          { blocks: [bashCall({ command: `sleep ${foreground}` })] },
+          { blocks: [{ type: "text", text: "done" }] },
+        ],
+      });
+      const setup = wireSetup("anthropic", llm.url);
+      // stream-json shows the second call as it is made: the signal comes as it starts.
+      const args = ["-p", "go", "--model", setup.model, "--allowedTools", "Bash"];
+      const run = await runCli([...args, "--output-format", "stream-json", "--verbose"], {
+        cwd,
+        env: { ...setup.env, CAIRN_SANDBOX: "0" },
+        signal: { name: "SIGHUP", when: `sleep ${foreground}` },
+      });
+      expect(run.code).toBe(129);
+      await delay(100);
+      expect(await processesWith(foreground)).toEqual([]);
+      expect(await processesWith(background)).toEqual([]);
     },
   );
 
