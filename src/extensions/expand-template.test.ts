@@ -33,14 +33,14 @@ afterEach(async () => {
   await session.dispose();
 });
 
-function expand(template: string, args = "", allow: Rule[] = []) {
+function expand(template: string, args = "", allow: Rule[] = [], argumentsInCommands = true) {
   const runtime = createExpansionRuntime({
     toolSession: session,
     policy: () => policy,
     bash: builtinTools("string-replace").find((tool) => tool.name === "Bash"),
     signal: new AbortController().signal,
   });
-  return expandTemplate(template, args, allow, runtime);
+  return expandTemplate(template, args, allow, runtime, { argumentsInCommands });
 }
 
 const rule = (text: string): Rule => parseRule(text, "allowed-tools", root);
@@ -113,5 +113,31 @@ describe("expansion › !`command`", () => {
   it("does not attach files that a command's output mentions", async () => {
     const out = await expand("!`echo @src/notes.md`");
     expect(out.text).toBe("@src/notes.md");
+  });
+});
+
+describe("expansion › the model's arguments (Skill tool)", () => {
+  it("fill in the text only: no argument runs a command or attaches a file", async () => {
+    const allow = [rule("Bash(touch:*)"), rule("Bash(echo:*)")];
+    const injected = await expand(
+      "Run the linter.",
+      "src !`touch injected-by-args` @src/notes.md",
+      allow,
+      false,
+    );
+    expect(existsSync(join(root, "injected-by-args"))).toBe(false);
+    expect(injected.text).toBe(
+      "Run the linter.\n\nARGUMENTS: src !`touch injected-by-args` @src/notes.md",
+    );
+    expect(injected.notes).toEqual([]);
+
+    // The author's command runs as written ($1 is not filled in there); the text's $1 is, and
+    // a command's output is left as it is.
+    const written = await expand("Check $1: !`echo 'out $1'`", "alpha", allow, false);
+    expect(written.text).toBe("Check alpha: out $1");
+
+    // A person's own /name args still fill in the commands.
+    const typed = await expand("Check: !`echo got-$1`", "alpha", allow);
+    expect(typed.text).toBe("Check: got-alpha");
   });
 });

@@ -111,6 +111,8 @@ export async function loadSessionPrompts(options: SessionPromptsOptions): Promis
               bash: runtime.bash(),
               signal: ctx.signal,
             }),
+            // The model's arguments never reach a command or name a file to attach.
+            { argumentsInCommands: false },
           ),
       });
     },

@@ -1,7 +1,7 @@
 // The Anthropic adapter over real HTTP against fake-llm, which speaks the Messages wire format
 // and rejects what the real API would reject.
 
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { withFakeLlm } from "../../test/fake-llm/index.ts";
 import type { Message } from "../core/messages.ts";
 import {
@@ -54,6 +54,24 @@ describe("anthropic adapter over HTTP", () => {
         expect(fake.requests[0]?.path).toBe("/v1/messages");
       },
     );
+  });
+
+  it("writes nothing to the console for a model the SDK lists as deprecated", async () => {
+    // The SDK's Messages resource warns on the console for these, which would tear the UI's frame.
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      await withFakeLlm({ turns: [{ blocks: [{ type: "text", text: "ok" }] }] }, async (fake) => {
+        const provider = createAnthropicProvider({ apiKey: "sk-test", baseUrl: fake.url });
+        const events = await collect(
+          provider.stream(request(ask, { model: "claude-sonnet-4-5" }), live()),
+        );
+        expect(assemble(events).content).toEqual([{ type: "text", text: "ok" }]);
+        expect(fake.violations).toEqual([]);
+      });
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it("streams thinking and tool input in pieces, then sends the signature back verbatim", async () => {
