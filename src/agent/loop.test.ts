@@ -105,6 +105,20 @@ describe("agent loop", () => {
     expect(r?.content).toMatch(/Invalid input for TestEcho:\n- text: .*string/i);
   });
 
+  it("reads a number sent as a string as the number the schema asks for", async () => {
+    const { conversation } = await run([
+      toolTurn([{ id: "t1", name: "TestSleep", input: { ms: "1" } }]),
+      toolTurn([{ id: "t2", name: "TestSleep", input: { ms: "soon" } }]),
+      textTurn("ok"),
+    ]);
+    const [first] = toolResults(conversation, 2);
+    expect(first?.is_error).toBeFalsy();
+    expect(first?.content).toMatch(/^slept \d+ ms$/);
+    const [second] = toolResults(conversation, 4);
+    expect(second?.is_error).toBe(true);
+    expect(second?.content).toMatch(/Invalid input for TestSleep:\n- ms: .*number/i);
+  });
+
   it("answers tool input that is not valid JSON with the parser's complaint", async () => {
     const { conversation } = await run([
       toolTurn([{ id: "t1", name: "TestEcho", rawInput: '{"text": "unterminated' }]),

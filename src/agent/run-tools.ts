@@ -16,6 +16,7 @@ import {
 } from "../permissions/index.ts";
 import {
   describeInputError,
+  toolSpec,
   type Access,
   type Spend,
   type Tool,
@@ -24,6 +25,7 @@ import {
 } from "../tools/index.ts";
 import { mapBounded } from "../core/map-bounded.ts";
 import type { AgentHooks, PreToolUseOutcome } from "./hooks-port.ts";
+import { lenientInput } from "./lenient-input.ts";
 
 export interface PermissionRequest {
   toolUseId: string;
@@ -165,7 +167,14 @@ async function prepare(
     );
   }
   let parsed = tool.input.safeParse(call.input);
-  if (!parsed.success) return done(describeInputError(call.name, parsed.error));
+  if (!parsed.success) {
+    // A value sent as a JSON string ("[...]", "5000", "true") is read as its type and tried
+    // once more; the model is told about the first failure only if that does not help.
+    const lenient = lenientInput(call.input, toolSpec(tool).inputSchema);
+    const retried = lenient === undefined ? undefined : tool.input.safeParse(lenient);
+    if (!retried?.success) return done(describeInputError(call.name, parsed.error));
+    parsed = retried;
+  }
 
   // Hooks judge the validated input, before the permission decision; what they answer is
   // applied below, and never grants more than the rules allow (see `authorize`).
