@@ -25,27 +25,50 @@ const maxOutputChars = 150_000;
 /** Below this the cut-in-the-middle marker would leave no room for output. */
 const minOutputChars = 1_000;
 
+type LimitVariable = "BASH_DEFAULT_TIMEOUT_MS" | "BASH_MAX_TIMEOUT_MS" | "BASH_MAX_OUTPUT_LENGTH";
+
 export function bashLimits(env: NodeJS.ProcessEnv): BashLimits {
-  const notes: string[] = [];
-  const read = (name: string, fallback: number): number => {
+  const unusable: LimitVariable[] = [];
+  const read = (name: LimitVariable): number | undefined => {
     const raw = env[name]?.trim();
-    if (raw === undefined || raw === "") return fallback;
+    if (raw === undefined || raw === "") return undefined;
     const value = Number(raw);
     if (Number.isSafeInteger(value) && value > 0) return value;
-    notes.push(`${name}=${raw} is not a positive whole number; ${fallback} was used.`);
-    return fallback;
+    unusable.push(name);
+    return undefined;
   };
-  const defaultTimeoutMs = read("BASH_DEFAULT_TIMEOUT_MS", standardBashLimits.defaultTimeoutMs);
-  // A default above the maximum is the user's explicit wish for long commands: it raises the maximum.
-  const maxTimeoutMs = Math.max(
-    read("BASH_MAX_TIMEOUT_MS", standardBashLimits.maxTimeoutMs),
-    defaultTimeoutMs,
+  const askedDefault = read("BASH_DEFAULT_TIMEOUT_MS");
+  const askedMax = read("BASH_MAX_TIMEOUT_MS");
+  let defaultTimeoutMs: number;
+  let maxTimeoutMs: number;
+  if (askedDefault !== undefined) {
+    defaultTimeoutMs = askedDefault;
+    // A default above the maximum is the user's explicit wish for long commands: it raises the maximum.
+    maxTimeoutMs = Math.max(askedMax ?? standardBashLimits.maxTimeoutMs, askedDefault);
+  } else {
+    // A maximum below the standard default is a wish for shorter commands: it lowers the default
+    // too, rather than being raised by a default the user never chose.
+    maxTimeoutMs = askedMax ?? standardBashLimits.maxTimeoutMs;
+    defaultTimeoutMs = Math.min(standardBashLimits.defaultTimeoutMs, maxTimeoutMs);
+  }
+  const askedOutput = read("BASH_MAX_OUTPUT_LENGTH");
+  const outputChars = Math.min(
+    Math.max(askedOutput ?? standardBashLimits.outputChars, minOutputChars),
+    maxOutputChars,
   );
-  const asked = read("BASH_MAX_OUTPUT_LENGTH", standardBashLimits.outputChars);
-  const outputChars = Math.min(Math.max(asked, minOutputChars), maxOutputChars);
-  if (outputChars !== asked) {
+
+  const used: Record<LimitVariable, number> = {
+    BASH_DEFAULT_TIMEOUT_MS: defaultTimeoutMs,
+    BASH_MAX_TIMEOUT_MS: maxTimeoutMs,
+    BASH_MAX_OUTPUT_LENGTH: outputChars,
+  };
+  const notes = unusable.map(
+    (name) =>
+      `${name}=${env[name]?.trim()} is not a positive whole number; ${used[name]} was used.`,
+  );
+  if (askedOutput !== undefined && outputChars !== askedOutput) {
     notes.push(
-      `BASH_MAX_OUTPUT_LENGTH=${asked} is outside ${minOutputChars}-${maxOutputChars}; ${outputChars} was used.`,
+      `BASH_MAX_OUTPUT_LENGTH=${askedOutput} is outside ${minOutputChars}-${maxOutputChars}; ${outputChars} was used.`,
     );
   }
   return { defaultTimeoutMs, maxTimeoutMs, outputChars, notes };

@@ -277,6 +277,15 @@ describe.skipIf(skipReason !== undefined)(title, () => {
     expect(await until(async () => (await processesWith(a)).length === 0)).toBe(true);
   });
 
+  it("says `&` processes were stopped after set -x, without tracing its own commands", async () => {
+    const a = marker();
+    const result = await bash({ command: `set -x; sleep ${a} & true` });
+    expect(result.text).toContain("+ true\n");
+    expect(result.text).not.toMatch(/jobs|__cairn|pwd|\[ -n/);
+    expect(result.text).toContain("left running in the background were stopped");
+    expect(await until(async () => (await processesWith(a)).length === 0)).toBe(true);
+  });
+
   it("kills the sandboxed tree when the call is aborted", async () => {
     const a = marker();
     const controller = new AbortController();

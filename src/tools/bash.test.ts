@@ -54,6 +54,16 @@ async function pidsIn(file: string): Promise<number[]> {
   throw new Error(`${file} was never written`);
 }
 
+/** Waits until no background job of the session is running (a loaded machine may take a while). */
+async function jobsFinished(deadlineMs = 10_000): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  while (session.jobs.list().some((job) => job.status.type === "running")) {
+    if (Date.now() > deadline)
+      throw new Error(`background jobs still running after ${deadlineMs} ms`);
+    await delay(20);
+  }
+}
+
 describe("Bash", () => {
   it("reports the exit code, and a non-zero exit is not a tool error", async () => {
     expect(await bash({ command: "echo hello" })).toEqual({
@@ -91,7 +101,7 @@ describe("Bash", () => {
       });
       expect(await bash({ command, run_in_background: true })).toMatchObject({ isError: false });
     }
-    await delay(200);
+    await jobsFinished();
     for (const id of ["bash_1", "bash_2", "bash_3"]) {
       expect((await call(bashOutputTool, { bash_id: id })).text).toBe(
         "(no new output)\nStatus: exited with code 0",
@@ -201,6 +211,33 @@ describe("Bash", () => {
     expect(result.text).toBe("done\n\nExit code 0");
   });
 
+  it("says nothing of a background process that finished while its output was awaited", async () => {
+    // Still running when the command ended, done within the grace period: nothing was stopped.
+    const result = await bash({ command: "(sleep 0.05; echo late) & echo now" });
+    expect(result.text).toBe("now\nlate\n\nExit code 0");
+  });
+
+  it("keeps its own commands out of the trace of a command that turned on set -x or -v", async () => {
+    await mkdir(join(root, "sub"));
+    expect(await bash({ command: "set -x; echo hi" })).toEqual({
+      text: "+ echo hi\nhi\n\nExit code 0",
+      isError: false,
+    });
+    expect((await bash({ command: "set -v; echo hi" })).text).toBe("hi\n\nExit code 0");
+    // The exit status survives, and so do set -e and set -u.
+    expect((await bash({ command: "set -x; (exit 5)" })).text).toBe("+ exit 5\n\nExit code 5");
+    expect((await bash({ command: "set -xe; false; echo not-here" })).text).toBe(
+      "+ false\n\nExit code 1",
+    );
+    expect((await bash({ command: "set -xu; cd sub" })).text).toBe("+ cd sub\n\nExit code 0");
+    expect(session.shell.cwd).toBe(join(root, "sub"));
+    // Whether or not the `&` process got to trace itself before it was stopped.
+    const left = await bash({ command: "set -x; sleep 100 & true" });
+    expect(left.text).toContain("+ true\n");
+    expect(left.text).not.toMatch(/jobs|__cairn|pwd|\[ -n/);
+    expect(left.text).toContain("left running in the background were stopped");
+  });
+
   it("cuts output over 30,000 characters in the middle and keeps the whole in a file", async () => {
     const result = await bash({ command: "seq 1 20000" });
     const full = Array.from({ length: 20000 }, (_, i) => `${i + 1}\n`).join("");
@@ -222,6 +259,12 @@ describe("Bash", () => {
     expect(head.endsWith(`${Number(first) - 1}`)).toBe(true);
     expect(tail.startsWith(`${Number(last) + 1}\n`)).toBe(true);
     expect(await readFile(path ?? "", "utf8")).toBe(full);
+  });
+
+  it("says in its description that BASH_MAX_OUTPUT_LENGTH changes where output is cut", () => {
+    expect(bashTool.description).toContain(
+      "output over 30,000 characters (or the user's BASH_MAX_OUTPUT_LENGTH) is cut in the middle",
+    );
   });
 
   it("refuses a timeout over ten minutes with a clear message", async () => {
@@ -264,6 +307,25 @@ describe("Bash", () => {
     }
   });
 
+  it("lowers the default timeout to a BASH_MAX_TIMEOUT_MS below it, and refuses more", async () => {
+    const short = createToolSession(
+      { root, additionalDirs: [] },
+      { env: { ...process.env, BASH_MAX_TIMEOUT_MS: "400" } },
+    );
+    try {
+      const ctx: ToolContext = { cwd: root, signal: new AbortController().signal, session: short };
+      const slow = await bash({ command: "sleep 5" }, ctx);
+      expect(slow.isError).toBe(true);
+      expect(slow.text).toContain("Timed out after 400 ms");
+      expect(await bash({ command: "touch ran", timeout: 1000 }, ctx)).toEqual({
+        text: "timeout is at most 400 ms (0.4 seconds); pass a smaller one, or use run_in_background for longer work.",
+        isError: true,
+      });
+    } finally {
+      await short.dispose();
+    }
+  });
+
   it("says which BASH_* variable it could not use and keeps the standard limit", async () => {
     const odd = createToolSession(
       { root, additionalDirs: [] },
@@ -275,6 +337,11 @@ describe("Bash", () => {
         "hi\n\nExit code 0\n" +
           "BASH_DEFAULT_TIMEOUT_MS=2m is not a positive whole number; 120000 was used.\n" +
           "BASH_MAX_OUTPUT_LENGTH=999999 is outside 1000-150000; 150000 was used.",
+      );
+      // Said once a session, not after every command.
+      expect((await bash({ command: "echo again" }, ctx)).text).toBe("again\n\nExit code 0");
+      expect((await bash({ command: "true", run_in_background: true }, ctx)).text).not.toContain(
+        "BASH_",
       );
     } finally {
       await odd.dispose();
@@ -309,7 +376,7 @@ describe("Bash background jobs", () => {
   it("reports the exit code of a finished job and logs its whole output", async () => {
     const started = await bash({ command: "echo done; exit 7", run_in_background: true });
     const log = /written to (\S+)\.$/m.exec(started.text)?.[1];
-    await delay(300);
+    await jobsFinished();
     expect((await call(bashOutputTool, { bash_id: "bash_1" })).text).toBe(
       "done\nStatus: exited with code 7",
     );

@@ -49,10 +49,10 @@ export const bashTool = defineTool({
     "inside the workspace; environment variables and shell options set in one call do not carry " +
     "over to the next (each call is a new shell). stdin is closed: interactive commands fail " +
     "rather than wait. Returns stdout and stderr together, in the order they were written, and " +
-    "the exit code; output over 30,000 characters is cut in the " +
-    "middle and saved whole to a file. Processes left running with `&` are stopped when the " +
-    "command ends; use run_in_background for servers and watchers. Prefer Read, Grep and Glob " +
-    "to cat, grep and find.",
+    "the exit code; output over 30,000 characters (or the user's BASH_MAX_OUTPUT_LENGTH) is " +
+    "cut in the middle and saved whole to a file. Processes left running with `&` are stopped " +
+    "when the command ends; use run_in_background for servers and watchers. Prefer Read, Grep " +
+    "and Glob to cat, grep and find.",
   input,
   readOnly: false,
   describeAccess: (call) => ({ kind: "command", command: call.command }),
@@ -61,10 +61,9 @@ export const bashTool = defineTool({
       return { content: "Interrupted before the command started.", isError: true };
     const limits = bashLimits(ctx.session.env);
     if (call.timeout !== undefined && call.timeout > limits.maxTimeoutMs) {
-      const minutes = Math.round((limits.maxTimeoutMs / 60_000) * 10) / 10;
       return {
         content:
-          `timeout is at most ${limits.maxTimeoutMs} ms (${minutes} minutes); pass a smaller one, ` +
+          `timeout is at most ${limits.maxTimeoutMs} ms (${inWords(limits.maxTimeoutMs)}); pass a smaller one, ` +
           "or use run_in_background for longer work.",
         isError: true,
       };
@@ -72,7 +71,7 @@ export const bashTool = defineTool({
     const env = commandEnv(ctx.session.env);
     const shell = await findShell(env);
     const notes: string[] = shell.note ? [shell.note] : [];
-    notes.push(...limits.notes);
+    notes.push(...onceASession(ctx.session, limits.notes));
     const cwd = await usableCwd(ctx.session, notes);
     const { workspace, executor } = ctx.session;
     const script = call.run_in_background ? mergeStderr(call.command) : wrapCommand(call.command);
@@ -221,8 +220,10 @@ async function runInForeground(
   const notes = [...launch.notes];
   if (stopReason === undefined) updateCwd(ctx.session, reportedCwd, notes);
   // Sandboxed, the leftovers died with the pid namespace unseen; the shell's own list of running
-  // jobs is how the model still learns that its `server &` is not running.
-  if (leftoversStopped || reportedCwd.includes(`${jobsLeftMarker}\n`)) {
+  // jobs is how the model still learns that its `server &` is not running. Outside it, that list
+  // also names jobs that then finished in the grace period, so only the group's state counts.
+  const jobsLeft = spawn.contained && reportedCwd.includes(`${jobsLeftMarker}\n`);
+  if (leftoversStopped || jobsLeft) {
     notes.push(
       "Processes the command left running in the background were stopped; " +
         "use run_in_background for commands that should keep running.",
@@ -255,12 +256,16 @@ async function runInForeground(
  * a command that calls `exit` ends the shell first, and the working directory then stays as it was.
  * Before the directory, a marker line says when jobs the command started with `&` are still
  * running. stderr goes into the stdout pipe (see mergeStderr).
+ * The trailer first turns off `set -x`, silently, so cairn's own commands are not traced into
+ * the output of a command that turned it on; the status is saved in that same silent group. It
+ * is on the line of the group's closing brace because `set -v` echoes lines as bash reads them,
+ * and that line was read before the command ran.
  */
 function wrapCommand(command: string): string {
   return (
-    `${group(command)} 2>&1 3>&-\n__cairn_status=$?\n` +
-    `if [ -n "$(jobs -pr)" ]; then echo ${jobsLeftMarker} >&3; fi\n` +
-    `pwd -P >&3\nexit $__cairn_status\n`
+    `${group(command)} 2>&1 3>&-; { __cairn_status=$?; set +x; } 2>/dev/null; ` +
+    `if [ -n "$(jobs -pr)" ]; then echo ${jobsLeftMarker} >&3; fi; ` +
+    "pwd -P >&3; exit $__cairn_status\n"
   );
 }
 
@@ -304,6 +309,16 @@ function describeEnding(
   return `Exit code ${code}${exitCodeNote(code)}`;
 }
 
+/**
+ * The notes not yet given in this session: a note about an unusable BASH_* value is worth
+ * reading once, not after every command.
+ */
+function onceASession(session: ToolSession, notes: readonly string[]): string[] {
+  const fresh = notes.filter((note) => !session.notesGiven.has(note));
+  for (const note of fresh) session.notesGiven.add(note);
+  return fresh;
+}
+
 /** The session's working directory if it still exists inside the workspace, else the root. */
 async function usableCwd(session: ToolSession, notes: string[]): Promise<string> {
   const { workspace, shell } = session;
@@ -335,6 +350,13 @@ function updateCwd(session: ToolSession, reported: string, notes: string[]): voi
     `The command changed directory to ${finalCwd}, outside the workspace; the working directory ` +
       `was reset to the workspace root ${workspace.root}.`,
   );
+}
+
+/** A duration as a person says it: "10 minutes", "1 minute", "0.4 seconds". */
+function inWords(ms: number): string {
+  const [amount, unit] = ms >= 60_000 ? [ms / 60_000, "minute"] : [ms / 1000, "second"];
+  const rounded = Math.round(amount * 10) / 10;
+  return `${rounded} ${unit}${rounded === 1 ? "" : "s"}`;
 }
 
 /** True when `promise` settled within `ms`. */

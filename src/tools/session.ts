@@ -33,6 +33,8 @@ export interface ToolSession {
   readonly env: NodeJS.ProcessEnv;
   /** How Bash commands are run: plain, or inside the sandbox (src/sandbox). */
   readonly executor: Executor;
+  /** Notes a tool gives once a session (an unusable BASH_* value), by their text. */
+  readonly notesGiven: Set<string>;
   /**
    * A private folder for spilled outputs (a long command's whole output, background jobs' logs),
    * created on first use and removed on dispose. Its path is fixed from the start (`outputDir`),
@@ -98,6 +100,7 @@ export function createToolSession(
     platform: options.platform ?? process.platform,
     env: options.env ?? process.env,
     executor,
+    notesGiven: new Set(),
     jobs,
     tempDir: () => (temp ??= makeOutputDir()),
     outputDir,

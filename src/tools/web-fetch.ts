@@ -1,8 +1,9 @@
 // The WebFetch tool: fetches an http(s) URL and returns HTML as Markdown, text and JSON as they
 // are; redirects within the host are followed, to another host reported. Time and size capped.
 
-import type TurndownService from "turndown";
 import * as z from "zod/mini";
+import { htmlToMarkdown } from "./html-to-markdown.ts";
+import { decode, decodePage } from "./page-charset.ts";
 import { defineTool, type Tool, type ToolOutput } from "./tool.ts";
 
 export interface WebFetchOptions {
@@ -164,9 +165,7 @@ async function readPage(response: Response, page: PageRequest): Promise<ToolOutp
       ? "html"
       : "text";
   }
-  const charset =
-    charsetOf(contentType) ?? (kind === "html" ? declaredHtmlCharset(body.bytes) : undefined);
-  const raw = decode(body.bytes, charset);
+  const raw = decodePage(body.bytes, contentType, kind === "html");
   // Cut before a tag, so no tag is left half-written; the parser closes whatever is left open.
   const html =
     kind === "html" && raw.length > maxHtmlChars
@@ -262,178 +261,6 @@ async function readCapped(
     total += value.length;
   }
   return { bytes: Buffer.concat(chunks, total), truncated };
-}
-
-function charsetOf(contentType: string): string | undefined {
-  return /charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1];
-}
-
-/**
- * The charset an HTML page declares in a `<meta charset>` or `<meta http-equiv="Content-Type">`
- * near its start, for a server that sent none in Content-Type: many older and European pages
- * rely on it, and decoding them as UTF-8 turns every accented letter into U+FFFD. A byte order
- * mark wins over the meta, as in browsers.
- */
-function declaredHtmlCharset(bytes: Uint8Array): string | undefined {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return "utf-8";
-  // latin1 maps each byte to one character, so the ASCII of the tags reads right whatever the charset.
-  const start = Buffer.from(bytes.subarray(0, 4096)).toString("latin1");
-  for (const meta of start.matchAll(/<meta\b[^>]*>/gi)) {
-    const charset = /charset\s*=\s*["']?\s*([\w.:-]+)/i.exec(meta[0])?.[1];
-    if (charset !== undefined) return charset;
-  }
-  return undefined;
-}
-
-function decode(bytes: Uint8Array, charset: string | undefined): string {
-  try {
-    return new TextDecoder(charset ?? "utf-8").decode(bytes);
-  } catch {
-    // An unknown charset label (RangeError): UTF-8 is the best guess.
-    return new TextDecoder("utf-8").decode(bytes);
-  }
-}
-
-async function htmlToMarkdown(html: string, base: URL): Promise<string> {
-  // Loaded on first use: turndown brings a whole DOM implementation, which start-up should not pay for.
-  const { default: Turndown } = await import("turndown");
-  const service = new Turndown({
-    headingStyle: "atx",
-    codeBlockStyle: "fenced",
-    bulletListMarker: "-",
-  });
-  service.remove([
-    "head",
-    "title",
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "nav",
-    "iframe",
-    "svg",
-    "canvas",
-  ] as TurndownService.TagName[]);
-  service.addRule("absoluteLinks", {
-    filter: (node) => asElement(node).nodeName === "A" && Boolean(attribute(node, "href")),
-    replacement: (content, node) => {
-      const href = absolute(attribute(node, "href"), base);
-      return href && !href.startsWith("javascript:") ? `[${content}](${href})` : content;
-    },
-  });
-  service.addRule("images", {
-    filter: "img",
-    replacement: (_content, node) => {
-      const alt = attribute(node, "alt").trim();
-      const src = attribute(node, "src");
-      // Inline data images can be megabytes of base64; keep only their description.
-      if (src === "" || src.startsWith("data:")) return alt ? `[image: ${alt}]` : "";
-      return `![${alt}](${absolute(src, base) ?? src})`;
-    },
-  });
-  addTableRules(service);
-  return service.turndown(html).replace(/\n{3,}/g, "\n\n");
-}
-
-/**
- * Tables as GFM pipe tables. Turndown alone turns every cell into its own paragraph, so a table of
- * versions or options reached the model as a column of words with its rows and columns lost.
- */
-function addTableRules(service: TurndownService): void {
-  service.addRule("tableCell", {
-    filter: ["th", "td"],
-    replacement: (content) =>
-      ` ${content
-        .replace(/\s*\n\s*/g, " ")
-        .replace(/\|/g, "\\|")
-        .trim()
-        // Turndown escapes what would start a list or heading at a line start ("\-p"); in a
-        // cell the text does not start a line.
-        .replace(/^\\([-+#>=~])/, "$1")
-        .replace(/^(\d+)\\\./, "$1.")} |`,
-  });
-  service.addRule("tableRow", {
-    filter: "tr",
-    replacement: (content, node) => {
-      const row = `\n|${content}`;
-      if (!isFirstRow(node)) return row;
-      // GFM needs a header row and a separator: the first row serves as the header.
-      const cells = Array.from(asTableNode(node).childNodes).filter(
-        (child) => child.nodeName === "TH" || child.nodeName === "TD",
-      ).length;
-      return `${row}\n|${" --- |".repeat(Math.max(1, cells))}`;
-    },
-  });
-  service.addRule("tableSection", {
-    filter: ["thead", "tbody", "tfoot"],
-    replacement: (content) => content,
-  });
-  service.addRule("table", {
-    filter: "table",
-    replacement: (content) => `\n\n${content.trim()}\n\n`,
-  });
-  service.addRule("tableCaption", {
-    filter: "caption",
-    replacement: (content) => `\n\n${content.trim()}\n\n`,
-  });
-}
-
-/** What the table rules use of a DOM node. */
-interface TableNode {
-  nodeName: string;
-  nodeType: number;
-  parentNode: TableNode | null;
-  previousSibling: TableNode | null;
-  childNodes: ArrayLike<TableNode>;
-}
-
-function asTableNode(node: unknown): TableNode {
-  return node as TableNode; // turndown hands its rules DOM nodes
-}
-
-/**
- * Whether a row is its table's first: no row or row group before it. Only the nearest element
- * sibling is looked at, so a table of many thousands of rows stays linear.
- */
-function isFirstRow(node: unknown): boolean {
-  const row = asTableNode(node);
-  if (previousElement(row) !== undefined) return false;
-  const parent = row.parentNode;
-  return parent === null || parent.nodeName === "TABLE" || previousRowGroup(parent) === undefined;
-}
-
-function previousRowGroup(section: TableNode): TableNode | undefined {
-  let at = previousElement(section);
-  // Only a caption and column groups may come before the first rows.
-  while (at !== undefined && (at.nodeName === "CAPTION" || at.nodeName === "COLGROUP")) {
-    at = previousElement(at);
-  }
-  return at;
-}
-
-function previousElement(node: TableNode): TableNode | undefined {
-  for (let at = node.previousSibling; at !== null; at = at.previousSibling) {
-    if (at.nodeType === 1) return at; // an element; text and comments are skipped
-  }
-  return undefined;
-}
-
-/** What the turndown rules use of a DOM element (the DOM types are not in this project's lib). */
-interface ElementLike {
-  nodeName: string;
-  getAttribute(name: string): string | null;
-}
-
-function asElement(node: unknown): ElementLike {
-  return node as ElementLike; // turndown hands its rules DOM elements
-}
-
-function attribute(node: unknown, name: string): string {
-  return asElement(node).getAttribute(name) ?? "";
-}
-
-function absolute(href: string, base: URL): string | undefined {
-  return URL.parse(href, base.href)?.href;
 }
 
 function titleOf(html: string): string | undefined {
