@@ -377,17 +377,12 @@ export async function ignoreScope(root: string, ignoreBoundary?: string): Promis
 
 /** Rules from the folders above the root that still govern it (see WalkOptions.ignoreBoundary). */
 async function rulesAbove(root: string, boundary: string | undefined): Promise<Rules | undefined> {
+  const repository = await repositoryRoot(root);
+  // The folders above the root, up to the repository's root (or the filesystem's).
   const above: string[] = [];
-  let repository: string | undefined;
-  for (let folder = root; ;) {
-    if (await exists(join(folder, ".git"))) {
-      repository = folder;
-      break;
-    }
-    const parent = dirname(folder);
-    if (parent === folder) break;
-    above.push(parent);
-    folder = parent;
+  for (let folder = root; folder !== repository && dirname(folder) !== folder;) {
+    folder = dirname(folder);
+    above.push(folder);
   }
   let folders: string[];
   if (repository !== undefined) folders = above;
@@ -409,35 +404,42 @@ async function rulesAbove(root: string, boundary: string | undefined): Promise<R
 
 /**
  * Where the walker's ignore rules for a walk under `boundary` start (the repository root when
- * inside one, else `boundary`), and the ignore files above that folder which ripgrep reads but
- * the walker does not: `.ignore` and `.rgignore` in every folder above, and `.gitignore` in every
- * folder above a boundary outside any repository (cairn runs rg with --no-require-git). Grep and
- * Glob leave ripgrep aside, or keep it below the boundary, when there are any: a `~/.gitignore`
- * meant as git's global excludes file would otherwise hide files in every non-git folder.
+ * inside one, else `boundary`), and the ignore files with rules above that folder which ripgrep
+ * may read but the walker does not: `.gitignore`, `.ignore` and `.rgignore` in every folder
+ * above, and the `.git/info/exclude` of a repository above. (ripgrep 13 stops reading
+ * `.gitignore` at a repository root; ripgrep 14 with --no-require-git, as cairn runs it, does
+ * not: counting them either way keeps the answer right for both.) Grep and Glob keep rg from
+ * these, or leave it aside, when there are any: a `~/.gitignore` kept as git's global excludes
+ * file would otherwise hide files in every project below it.
  */
 export async function ignoreFilesAbove(
   boundary: string,
 ): Promise<{ top: string; files: string[] }> {
-  let repository: string | undefined;
-  for (let folder = boundary; ;) {
-    if (await exists(join(folder, ".git"))) {
-      repository = folder;
-      break;
-    }
-    const parent = dirname(folder);
-    if (parent === folder) break;
-    folder = parent;
-  }
-  const top = repository ?? boundary;
-  const names =
-    repository === undefined ? [".gitignore", ".ignore", ".rgignore"] : [".ignore", ".rgignore"];
+  const top = (await repositoryRoot(boundary)) ?? boundary;
   const candidates: string[] = [];
   for (let folder = top; dirname(folder) !== folder;) {
     folder = dirname(folder);
-    candidates.push(...names.map((name) => join(folder, name)));
+    for (const name of [".gitignore", ".ignore", ".rgignore", join(".git", "info", "exclude")]) {
+      candidates.push(join(folder, name));
+    }
   }
-  const present = await Promise.all(candidates.map(exists));
-  return { top, files: candidates.filter((_, i) => present[i]) };
+  const texts = await Promise.all(candidates.map(readText));
+  return { top, files: candidates.filter((_, i) => hasRules(texts[i] ?? "")) };
+}
+
+/** The nearest folder at or above `folder` that holds a `.git`, if any. */
+async function repositoryRoot(folder: string): Promise<string | undefined> {
+  for (let current = folder; ;) {
+    if (await exists(join(current, ".git"))) return current;
+    const parent = dirname(current);
+    if (parent === current) return undefined;
+    current = parent;
+  }
+}
+
+/** Whether an ignore file's text has a pattern (not only blank lines and comments). */
+function hasRules(text: string): boolean {
+  return text.split(/\r?\n/).some((line) => !/^\s*(#|$)/.test(line));
 }
 
 /** One matcher from several ignore files' texts, later ones overriding earlier ones. */

@@ -76,9 +76,14 @@ export function globProblem(glob: string): string | undefined {
   let braces = 0;
   for (let i = 0; i < body.length; i++) {
     const c = body[i];
-    if (c === "\\") i++;
-    else if (c === "{") braces++;
-    else if (c === "}" && braces > 0) braces--;
+    if (c === "\\") {
+      if (i === body.length - 1) return "it ends in a lone \\ (escape a literal \\ as \\\\)";
+      i++;
+    } else if (c === "{") {
+      // rg's globs have no nested alternates: {a,{b,c}} is an error there.
+      if (braces > 0) return "nested alternate groups are not allowed; write {a,b,c}";
+      braces++;
+    } else if (c === "}" && braces > 0) braces--;
     else if (c === "[") {
       const end = classEnd(body, i);
       if (end === -1) return "unclosed character class; missing ']' (escape a literal [ as \\[)";

@@ -226,18 +226,11 @@ describe("Glob", () => {
   it.each(BACKENDS)(
     "applies the workspace's ignore files (.rgignore too), not those above a folder outside git (%s)",
     async (_name, ripgrep) => {
-      await tree(["ws/a.secret", "ws/sub/b.secret", "ws/skip.rg"], {
-        ".gitignore": "*.secret\n",
-        ".ignore": "sub/\n",
-        "ws/.rgignore": "*.rg\n",
-      });
-      for (const [name, text] of [
-        [".gitignore", "*.secret\n"],
-        [".ignore", "sub/\n"],
-        ["ws/.rgignore", "*.rg\n"],
-      ] as const) {
-        await writeFile(fx.path(name), text);
-      }
+      const ignores = { ".gitignore": "*.secret\n", ".ignore": "sub/\n", "ws/.rgignore": "*.rg\n" };
+      await tree(
+        ["ws/a.secret", "ws/sub/b.secret", "ws/skip.rg", ...Object.keys(ignores)],
+        ignores,
+      );
       const list = async (sub: string) => {
         const result = await globFiles({
           root: fx.path(join("ws", sub)),

@@ -413,6 +413,8 @@ describe.each(backends)("Grep with $name, checked from outside", ({ tool, availa
         ["!*.{ts", "unclosed alternate group"],
         ["src/[ab", "unclosed character class"],
         ["!", "it names no files"],
+        ["!*.{ts,{js,jsx}}", "nested alternate groups are not allowed"],
+        ["!a\\", "it ends in a lone \\"],
       ] as const) {
         const result = await grep(tool, root, { pattern: "hit", glob });
         expect(result).toMatchObject({ isError: true });

@@ -145,8 +145,10 @@ async function runGrep(
   if (signal.aborted) return failure("The search was cancelled.");
   const { workspace, readDeny } = session;
   const target = await resolvePath(workspace, args.path ?? ".", cwd);
+  let isFile = false;
   try {
     const info = await stat(target.real);
+    isFile = info.isFile();
     // Reading a FIFO or a device could block forever.
     if (!info.isFile() && !info.isDirectory()) {
       return failure(`${target.display} is not a regular file or a folder; Grep searches those.`);
@@ -186,8 +188,13 @@ async function runGrep(
   let backend: GrepDisplay["backend"] = "js";
   let outcome: GrepOutcome | undefined;
   const rgPath = locate();
+  // A file named as the target is searched whatever the ignore files say, by both backends.
   const ignoreMode =
-    rgPath === undefined ? "walker" : await ripgrepIgnoreMode(target.real, workspace.root);
+    rgPath === undefined
+      ? "walker"
+      : isFile
+        ? "as-is"
+        : await ripgrepIgnoreMode(target.real, workspace.root);
   if (rgPath !== undefined && ignoreMode !== "walker") {
     if (ignoreMode === "no-parent") search.noIgnoreParent = true;
     const result = await runRipgrep(rgPath, search, signal);

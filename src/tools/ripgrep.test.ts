@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { afterEach, describe, expect, test } from "vitest";
 import { createGrepTool, type GrepDisplay } from "./grep.ts";
-import { findRipgrep } from "./ripgrep.ts";
+import { findRipgrep, ripgrepIgnoreMode } from "./ripgrep.ts";
 import { createToolSession } from "./session.ts";
 
 const roots: string[] = [];
@@ -76,6 +76,26 @@ describe("findRipgrep", () => {
     expect(findRipgrep({ PATH: `${empty}:${bin}` }, "linux")).toBe(rg);
     expect(findRipgrep({ PATH: empty }, "linux")).toBeUndefined();
     expect(findRipgrep({}, "linux")).toBeUndefined();
+  });
+});
+
+describe("ripgrepIgnoreMode", () => {
+  test("keeps rg from ignore files above the repository, whatever rg's version would read", async () => {
+    const base = await tempRoot();
+    const repo = join(base, "home", "proj");
+    await mkdir(join(repo, ".git"), { recursive: true });
+    await mkdir(join(repo, "src"));
+    await mkdir(join(base, "other", "sub"), { recursive: true });
+    // Only comments: nothing rg could apply.
+    await writeFile(join(base, "home", ".gitignore"), "# nothing\n\n");
+    expect(await ripgrepIgnoreMode(repo, repo)).toBe("as-is");
+    // A ~/.gitignore with rules: rg 14 (--no-require-git) reads it even above a repository.
+    await writeFile(join(base, "home", ".gitignore"), "*.secret\n");
+    expect(await ripgrepIgnoreMode(repo, repo)).toBe("no-parent");
+    expect(await ripgrepIgnoreMode(join(repo, "src"), repo)).toBe("walker");
+    // An added folder outside the workspace is judged from itself.
+    expect(await ripgrepIgnoreMode(join(base, "other"), repo)).toBe("as-is");
+    expect(await ripgrepIgnoreMode(repo, undefined)).toBe("as-is");
   });
 });
 

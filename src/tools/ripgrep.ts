@@ -4,6 +4,7 @@
 import { findOnPath, isExecutableFile } from "../config/index.ts";
 import type { GrepFile, GrepLine, GrepOutcome, GrepSearch } from "./grep.ts";
 import { ignoreFilesAbove } from "./file-walk.ts";
+import { isWithin } from "./paths.ts";
 import { spawnInGroup } from "./process-group.ts";
 
 /**
@@ -22,17 +23,19 @@ export function findRipgrep(
 }
 
 /**
- * How ripgrep may search `target` and still apply the ignore rules the JS walker applies under
- * `boundary` (see ignoreFilesAbove): "as-is"; "no-parent", with --no-ignore-parent, when rg would
- * read ignore files above the rules' top and `target` is that top; or "walker" when only the JS
- * walker can keep those files out of it. Without a boundary, "as-is".
+ * How ripgrep may search the folder `target` and still apply the ignore rules the JS walker
+ * applies under `boundary` (see ignoreFilesAbove): "as-is"; "no-parent", with
+ * --no-ignore-parent, when rg could read ignore files above the rules' top and `target` is that
+ * top; or "walker" when only the JS walker can keep those files out. A target outside `boundary`
+ * (an added folder) is its own boundary, as it is for the walker. Without a boundary, "as-is".
+ * (A file named as the target needs no check: rg searches it whatever the ignore files say.)
  */
 export async function ripgrepIgnoreMode(
   target: string,
   boundary: string | undefined,
 ): Promise<"as-is" | "no-parent" | "walker"> {
   if (boundary === undefined) return "as-is";
-  const above = await ignoreFilesAbove(boundary);
+  const above = await ignoreFilesAbove(isWithin(boundary, target) ? boundary : target);
   if (above.files.length === 0) return "as-is";
   return target === above.top ? "no-parent" : "walker";
 }
