@@ -17,6 +17,7 @@ import { applyPatchTool } from "./apply-patch.ts";
 import { sha256 } from "./file-ledger.ts";
 import { createToolSession } from "./session.ts";
 import { createFileToolsFixture, textOf, type FileToolsFixture } from "./file-tools-fixture.ts";
+import { LEGACY_SAMPLES } from "./legacy-text-fixtures.ts";
 
 let fx: FileToolsFixture;
 
@@ -142,28 +143,51 @@ describe("apply_patch", () => {
     );
   });
 
-  it("patches a Windows-1252 file in its own encoding, and refuses characters it cannot hold", async () => {
-    await put("legacy.txt", Buffer.from("caf\xe9\nna\xefve\n", "latin1"));
+  it.each(LEGACY_SAMPLES.map((sample) => [sample.label, sample] as const))(
+    "refuses to patch %s text, and changes no file of the patch",
+    async (_label, sample) => {
+      await put("ok.txt", "one\n");
+      await put(sample.name, sample.bytes);
+      const result = await run(
+        "*** Update File: ok.txt",
+        "-one",
+        "+ONE",
+        `*** Update File: ${sample.name}`,
+        "@@",
+        `-${sample.text.split(/\r?\n/)[0] ?? ""}`,
+        "+DIR=D:/x",
+      );
+      expect(result.isError).toBe(true);
+      const path = sample.name;
+      expect(result.text).toBe(
+        `apply_patch failed; no file was changed.\nUpdate File ${path} (patch line 5): cannot patch it as text: it is not valid UTF-8 text (perhaps Latin-1/Windows-1252, or another legacy encoding such as Shift-JIS or Windows-1251). Find its encoding with \`file -i ${path}\`, convert it with \`iconv -f <ENCODING> -t UTF-8 ${path} > ${path}.utf8 && mv ${path}.utf8 ${path}\` and Read it again, or change it with a Bash command.`,
+      );
+      expect(await readFile(fx.path(sample.name))).toEqual(sample.bytes);
+      expect(await read("ok.txt")).toBe("one\n");
+    },
+  );
+
+  it('says it ignored a "\\ No newline at end of file" marker in an update, and keeps the final newline', async () => {
+    await put("a.txt", "one\ntwo\n");
     const result = await run(
-      "*** Update File: legacy.txt",
+      "*** Update File: a.txt",
       "@@",
-      " café",
-      "-naïve",
-      "+naïf – déjà",
+      " one",
+      "-two",
+      "+TWO",
+      "\\ No newline at end of file",
     );
     expect(result.isError).toBeUndefined();
-    const patched = Buffer.concat([
-      Buffer.from("caf\xe9\nna\xeff ", "latin1"),
-      Buffer.from([0x96]),
-      Buffer.from(" d\xe9j\xe0\n", "latin1"),
-    ]);
-    expect(await readFile(fx.path("legacy.txt"))).toEqual(patched);
-    const refused = await run("*** Update File: legacy.txt", "@@", "-café", "+☕");
-    expect(refused.isError).toBe(true);
-    expect(refused.text).toContain(
-      'legacy.txt is Windows-1252 (Latin-1) text, which cannot hold "☕"',
+    expect(result.text).toBe(
+      [
+        "Applied the patch:",
+        "M a.txt (+1 -1)",
+        'Note: the "\\ No newline at end of file" marker (patch line 7) was ignored: an update keeps the file\'s final newline as it was, so a.txt still ends with a newline. To change that, use a Bash command.',
+      ].join("\n"),
     );
-    expect(await readFile(fx.path("legacy.txt"))).toEqual(patched);
+    expect(await read("a.txt")).toBe("one\nTWO\n");
+    const plain = await run("*** Update File: a.txt", "-TWO", "+2");
+    expect(plain.text).toBe("Applied the patch:\nM a.txt (+1 -1)");
   });
 
   it("appends with an End of File hunk", async () => {
@@ -268,8 +292,8 @@ describe("apply_patch", () => {
   it("refuses to patch a binary file", async () => {
     await put("blob.bin", Buffer.from([0x89, 0xff, 0xfe, 0x00, 0x41]));
     const result = await run("*** Update File: blob.bin", "@@", "-A", "+B");
-    expect(result.text).toMatch(
-      /Update File blob.bin \(patch line 2\): cannot patch it as text: it is not valid UTF-8/,
+    expect(result.text).toContain(
+      "Update File blob.bin (patch line 2): cannot patch it as text: it is binary data, not text. Change it with a Bash command.",
     );
     expect((await run("*** Add File: blob.bin", "+text")).text).toContain(
       "Add File blob.bin (patch line 2): the file already exists.",

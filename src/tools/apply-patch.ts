@@ -13,11 +13,11 @@ import { applyHunks } from "./patch-apply.ts";
 import { parsePatch, patchPaths, type Hunk, type PatchOperation } from "./patch-parse.ts";
 import { resolvePath } from "./paths.ts";
 import {
-  cannotHoldMessage,
+  conversionAdvice,
   decodeText,
   encodeText,
   lineCount,
-  unencodable,
+  type DecodeFailure,
   type TextFormat,
 } from "./text-file.ts";
 import { defineTool, type ToolContext, type ToolOutput } from "./tool.ts";
@@ -33,8 +33,8 @@ interface FileState {
   /** Text after the operations so far; undefined when the file is (now) absent. */
   text: string | undefined;
   format: TextFormat;
-  /** Why the file on disk cannot be edited as text, if it cannot. */
-  undecodable?: string;
+  /** Why the file on disk cannot be edited as text, if it cannot (binary, not UTF-8). */
+  undecodable?: DecodeFailure | undefined;
   /**
    * Set when the path the patch names is itself a symlink: deleting or moving it away removes
    * the link, never the file it points to (the content goes through the link as usual).
@@ -46,6 +46,8 @@ interface FileState {
 interface Change {
   summary: string;
   diff: DiffDisplay;
+  /** Said after the summary: something the patch asked for that was not done. */
+  note?: string;
 }
 
 class PatchFailure extends Error {}
@@ -97,7 +99,11 @@ export const applyPatchTool = defineTool({
     const failure = await commit([...files.values()], ctx);
     if (failure) return failure;
     return {
-      content: ["Applied the patch:", ...changes.map((change) => change.summary)].join("\n"),
+      content: [
+        "Applied the patch:",
+        ...changes.map((change) => change.summary),
+        ...changes.flatMap((change) => (change.note === undefined ? [] : [change.note])),
+      ].join("\n"),
       display: { type: "patch", files: changes.map((change) => change.diff) },
     };
   },
@@ -152,7 +158,10 @@ async function update(
   // look at files through the shell (sed -n, cat), which the ledger never sees.
   const where = `Update File ${file.display} (patch line ${operation.patchLine})`;
   if (file.undecodable !== undefined) {
-    throw new PatchFailure(`${where}: cannot patch it as text: ${file.undecodable}.`);
+    const advice = conversionAdvice(file.display, file.undecodable);
+    throw new PatchFailure(
+      `${where}: cannot patch it as text: ${file.undecodable.reason}. ${advice}`,
+    );
   }
   const before = file.text;
   if (before === undefined) {
@@ -167,16 +176,16 @@ async function update(
         `\n${applied.reason}`,
     );
   }
-  const bad = unencodable(applied.text, file.format);
-  if (bad !== undefined) {
-    throw new PatchFailure(`${where}: ${cannotHoldMessage(file.display, bad, file.format)}`);
-  }
   const added = operation.hunks.reduce((sum, hunk) => sum + countLines(hunk, "+"), 0);
   const removed = operation.hunks.reduce((sum, hunk) => sum + countLines(hunk, "-"), 0);
   const counts = `(+${added} -${removed})`;
+  const note = noNewlineNote(operation, file.display, applied.text);
   if (operation.moveTo === undefined) {
     file.text = applied.text;
-    return change(`M ${file.display} ${counts}`, file.display, before, applied.text);
+    return {
+      ...change(`M ${file.display} ${counts}`, file.display, before, applied.text),
+      ...note,
+    };
   }
   const target = await load(operation.moveTo, files, ctx);
   if (target.real !== file.real && present(target)) {
@@ -190,12 +199,29 @@ async function update(
   target.text = applied.text;
   target.format = format;
   target.mode ??= mode;
-  return change(
-    `M ${file.display} -> ${target.display} ${counts}`,
-    target.display,
-    before,
-    applied.text,
-  );
+  return {
+    ...change(
+      `M ${file.display} -> ${target.display} ${counts}`,
+      target.display,
+      before,
+      applied.text,
+    ),
+    ...note,
+  };
+}
+
+/** Says that a "\ No newline at end of file" marker was not acted on, and how the file ends. */
+function noNewlineNote(
+  operation: Extract<PatchOperation, { type: "update" }>,
+  display: string,
+  text: string,
+): { note: string } | Record<string, never> {
+  if (operation.ignoredNoNewline === undefined) return {};
+  const ends =
+    text === "" || text.endsWith("\n") ? "still ends with a newline" : "still has no final newline";
+  return {
+    note: `Note: the "\\ No newline at end of file" marker (patch line ${operation.ignoredNoNewline}) was ignored: an update keeps the file's final newline as it was, so ${display} ${ends}. To change that, use a Bash command.`,
+  };
 }
 
 /** Whether the file exists at this point of the patch (as text or not). */
@@ -247,7 +273,7 @@ async function load(
     if (decoded.ok) {
       state.text = decoded.text;
       state.format = decoded.format;
-    } else state.undecodable = decoded.reason;
+    } else state.undecodable = decoded;
   }
   files.set(resolved.real, state);
   return state;

@@ -111,6 +111,90 @@ describe("edit-apply", () => {
     expect(composed).toEqual({ ok: true, text: "x = 't'\n", replacements: 1 });
   });
 
+  it("does not let a match in the other normalization form split a character", () => {
+    // ễ stored as e + circumflex + acute: "Nguyê" (composed) matches "Nguye\u0302" in NFD, but
+    // the acute after it belongs to the same letter; replacing would leave "Trańn".
+    const vietnamese = "x = 'Nguye\u0302\u0301n'\n";
+    const split = applyEdit(
+      vietnamese,
+      { old_string: "Nguy\u00ea", new_string: "Tran" },
+      "\n",
+      "f",
+    );
+    expect(split).toEqual({
+      ok: false,
+      message:
+        "old_string was not found in f as whole characters: where it matches, an accent or the rest of a Hangul syllable continues right after it (or it starts with one). Include the whole character, copied as Read shows it.",
+    });
+    // The whole word, composed, matches and is replaced in the file's (decomposed) form.
+    const whole = applyEdit(
+      vietnamese,
+      { old_string: "Nguy\u1ebfn", new_string: "Tr\u1ea7n" },
+      "\n",
+      "f",
+    );
+    expect(whole).toEqual({
+      ok: true,
+      text: "x = 'Tr\u1ea7n'\n".normalize("NFD"),
+      replacements: 1,
+    });
+    // Korean: "'사" in NFD is ' + ᄉ + ᅡ, the start of a decomposed 산 (ᄉ ᅡ ᆫ).
+    const korean = "s = '\u1109\u1161\u11ab'\n";
+    expect(applyEdit(korean, { old_string: "'\uc0ac", new_string: "'x" }, "\n", "f").ok).toBe(
+      false,
+    );
+    expect(applyEdit(korean, { old_string: "'\uc0b0'", new_string: "'x'" }, "\n", "f")).toEqual({
+      ok: true,
+      text: "s = 'x'\n",
+      replacements: 1,
+    });
+    // A match that starts with a combining mark is refused too (NFD of "\u0301x" stays so).
+    expect(
+      applyEdit("e\u0301\u0301x\n", { old_string: "\u00e9x", new_string: "y" }, "\n", "f"),
+    ).toMatchObject({ ok: false });
+  });
+
+  it("lets an exact match address a lone letter or accent, as the model asked", () => {
+    // Deleting a stray doubled accent: old_string is exactly what the file holds.
+    expect(
+      applyEdit(
+        "cafe\u0301\u0301\n",
+        { old_string: "\u0301\u0301", new_string: "\u0301" },
+        "\n",
+        "f",
+      ),
+    ).toEqual({ ok: true, text: "cafe\u0301\n", replacements: 1 });
+    expect(applyEdit("ae\u0301\n", { old_string: "a", new_string: "b" }, "\n", "f")).toEqual({
+      ok: true,
+      text: "be\u0301\n",
+      replacements: 1,
+    });
+  });
+
+  it("counts matches in every normalization form for uniqueness and replace_all", () => {
+    const text = "caf\u00e9\ncafe\u0301\n";
+    expect(applyEdit(text, { old_string: "caf\u00e9", new_string: "th\u00e9" }, "\n", "f")).toEqual(
+      {
+        ok: false,
+        message:
+          "old_string appears 2 times in f (lines 1, 2); add surrounding lines to make it unique, or set replace_all to change every occurrence.",
+      },
+    );
+    // Each occurrence gets new_string in its own form: line 1 composed, line 2 decomposed.
+    expect(
+      applyEdit(
+        text,
+        { old_string: "caf\u00e9", new_string: "th\u00e9", replace_all: true },
+        "\n",
+        "f",
+      ),
+    ).toEqual({ ok: true, text: "th\u00e9\nthe\u0301\n", replacements: 2 });
+    // Same from the other side: old_string written decomposed.
+    expect(
+      applyEdit(text, { old_string: "cafe\u0301", new_string: "x", replace_all: true }, "\n", "f"),
+    ).toEqual({ ok: true, text: "x\nx\n", replacements: 2 });
+  });
+
   it("stops at the first failing edit and reports its index", () => {
     const outcome = applyEdits(
       "a\nb\n",

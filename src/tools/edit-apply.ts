@@ -1,5 +1,6 @@
-// The pure string work behind Edit and MultiEdit: find old_string exactly, replace it, and explain
-// a failed match in words a model can act on. No file system here; edit-file.ts does the I/O.
+// The pure string work behind Edit and MultiEdit: find old_string (exactly, or in the other Unicode
+// normalization form), replace it, and explain a failed match in words a model can act on. No
+// file system here; edit-file.ts does the I/O.
 
 import { withEol, type LineEnding } from "./text-file.ts";
 
@@ -45,42 +46,126 @@ export function applyEdit(
     };
   }
 
-  const exact = { find: withEol(oldString, eol), put: withEol(newString, eol) };
-  const candidates = [
-    exact,
-    { find: oldString, put: newString },
-    // The same text in the other Unicode form: files written on macOS often spell "é" as "e" and
-    // a combining accent (NFD), which looks identical in Read, while models write it composed.
-    // The replacement takes the form the file uses.
-    ...(["NFC", "NFD"] as const)
-      .map((form) => ({
-        find: withEol(oldString.normalize(form), eol),
-        put: withEol(newString.normalize(form), eol),
-      }))
-      .filter((candidate) => candidate.find !== exact.find),
-  ];
-  for (const { find, put } of candidates) {
-    const positions = occurrences(text, find);
-    if (positions.length === 0) continue;
-    if (edit.replace_all !== true) {
-      // Overlapping matches count too: in "aaa", "aa" could mean either of two places.
-      const everywhere = occurrences(text, find, { overlapping: true, limit: MAX_COUNTED });
-      if (everywhere.length > 1) {
-        const times =
-          everywhere.length === MAX_COUNTED ? `at least ${MAX_COUNTED}` : `${everywhere.length}`;
-        return {
-          ok: false,
-          message: `old_string appears ${times} times in ${path} (${listLines(lineNumbersAt(text, everywhere))}); add surrounding lines to make it unique, or set replace_all to change every occurrence.`,
-        };
-      }
+  let split = false;
+  for (const forms of spellings(oldString, newString, eol)) {
+    const found = findAll(text, forms, edit.replace_all === true ? Infinity : MAX_COUNTED);
+    split ||= found.split;
+    const matches = found.matches;
+    if (matches.length === 0) continue;
+    if (edit.replace_all !== true && matches.length > 1) {
+      // Overlapping matches count too: in "aaa", "aa" could mean either of two places. So do
+      // matches in another normalization form: "café" twice, once composed and once not.
+      const times = matches.length >= MAX_COUNTED ? `at least ${MAX_COUNTED}` : `${matches.length}`;
+      const lines = lineNumbersAt(
+        text,
+        matches.map((match) => match.at),
+      );
+      return {
+        ok: false,
+        message: `old_string appears ${times} times in ${path} (${listLines(lines)}); add surrounding lines to make it unique, or set replace_all to change every occurrence.`,
+      };
     }
+    const chosen = withoutOverlaps(matches);
+    return { ok: true, text: replaceAll(text, chosen), replacements: chosen.length };
+  }
+  if (split) {
     return {
-      ok: true,
-      text: replaceAt(text, positions, find.length, put),
-      replacements: positions.length,
+      ok: false,
+      message: `old_string was not found in ${path} as whole characters: where it matches, an accent or the rest of a Hangul syllable continues right after it (or it starts with one). Include the whole character, copied as Read shows it.`,
     };
   }
   return { ok: false, message: notFoundMessage(text, oldString, path) };
+}
+
+/** One way old_string may be written in the file, and what replaces each of its matches. */
+interface Spelling {
+  find: string;
+  put: string;
+  /** The model's own text (not a normalization of it): may match anywhere, see `findAll`. */
+  exact: boolean;
+}
+
+/** Where a spelling matched, how long the match is and what replaces it. */
+interface Match {
+  at: number;
+  length: number;
+  put: string;
+}
+
+/**
+ * The spellings to search for, in tiers: the model writes "\n", so first old_string with the
+ * file's line ending, then (for files that mix endings) as given. Within a tier, the text in
+ * either Unicode normalization form counts as the same text: files written on macOS often spell
+ * "é" as "e" and a combining accent (NFD), which looks identical in Read, while models write it
+ * composed. new_string is written in the form of the text each match found (so an NFD file
+ * stays NFD); an exact match gets new_string as given.
+ */
+function spellings(oldString: string, newString: string, eol: LineEnding): Spelling[][] {
+  const seen = new Set<string>();
+  const tier = (convert: (s: string) => string): Spelling[] => {
+    const forms: Spelling[] = [];
+    const add = (find: string, put: string, exact: boolean) => {
+      if (seen.has(find)) return;
+      seen.add(find);
+      forms.push({ find, put, exact });
+    };
+    add(convert(oldString), convert(newString), true);
+    for (const form of ["NFC", "NFD"] as const) {
+      add(convert(oldString.normalize(form)), convert(newString.normalize(form)), false);
+    }
+    return forms;
+  };
+  return [tier((s) => withEol(s, eol)), tier((s) => s)].filter((forms) => forms.length > 0);
+}
+
+/**
+ * Every match of the spellings (overlapping ones too), in text order, at most `limit` per
+ * spelling. A normalized spelling must match whole characters: not start with a combining mark
+ * or a Hangul vowel or final consonant, nor be followed by one ("Nguyê" inside "Nguyến" written
+ * "Nguye\u0302\u0301n" would leave the acute on the replacement). `split` says such a match was
+ * dropped. An exact match is not checked: old_string is then code unit for code unit what the
+ * model asked for, and may rightly address a lone letter or accent (a stray U+0301 to delete).
+ */
+function findAll(
+  text: string,
+  forms: readonly Spelling[],
+  limit: number,
+): { matches: Match[]; split: boolean } {
+  const matches: Match[] = [];
+  let split = false;
+  for (const { find, put, exact } of forms) {
+    for (const at of occurrences(text, find, { overlapping: true, limit })) {
+      if (!exact && (continuesCharacter(text, at) || continuesCharacter(text, at + find.length))) {
+        split = true;
+        continue;
+      }
+      matches.push({ at, length: find.length, put });
+    }
+  }
+  matches.sort((a, b) => a.at - b.at || b.length - a.length);
+  return { matches, split };
+}
+
+/** A combining mark, or a Hangul jamo vowel or final consonant (which belong to the syllable before). */
+const CONTINUATION = /^[\p{M}\u1160-\u11ff\ud7b0-\ud7ff]/u;
+
+/** Whether the character at `at` belongs to the character before it. */
+function continuesCharacter(text: string, at: number): boolean {
+  if (at <= 0 || at >= text.length) return false;
+  // Two code units: a combining mark outside the BMP is a surrogate pair.
+  return CONTINUATION.test(text.slice(at, at + 2));
+}
+
+/** Matches left to right, each skipped that overlaps the one kept before it. */
+function withoutOverlaps(matches: readonly Match[]): Match[] {
+  const kept: Match[] = [];
+  let end = 0;
+  for (const match of matches) {
+    if (match.at < end) continue;
+    kept.push(match);
+    end = match.at + match.length;
+  }
+  return kept;
 }
 
 /** Applies edits in order, each to the result of the previous; stops at the first failure. */
@@ -160,15 +245,10 @@ function listLines(lineNumbers: readonly number[]): string {
   return distinct.length > MAX_LISTED_LINES ? `${word} ${shown} and more` : `${word} ${shown}`;
 }
 
-function replaceAt(
-  text: string,
-  positions: readonly number[],
-  length: number,
-  put: string,
-): string {
+function replaceAll(text: string, matches: readonly Match[]): string {
   const parts: string[] = [];
   let from = 0;
-  for (const at of positions) {
+  for (const { at, length, put } of matches) {
     parts.push(text.slice(from, at), put);
     from = at + length;
   }

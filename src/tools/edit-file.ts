@@ -13,11 +13,10 @@ import { numberLine } from "./numbered-lines.ts";
 import { missingPathMessage } from "./path-suggestions.ts";
 import { resolvePath } from "./paths.ts";
 import {
-  cannotHoldMessage,
+  conversionAdvice,
   decodeText,
   encodeText,
   lineCount,
-  unencodable,
   type TextFormat,
 } from "./text-file.ts";
 import type { ToolContext, ToolOutput } from "./tool.ts";
@@ -52,16 +51,16 @@ export async function editFile(
   let before = "";
   let format: TextFormat = { encoding: "utf8", bom: false, eol: "\n" };
   if (exists) {
-    const fresh = await checkUnchangedSinceRead(ctx.session.files, target.real, where, {
-      requireFull: false,
-    });
+    const fresh = await checkUnchangedSinceRead(ctx.session.files, target.real, where);
     // A ranged Read (offset/limit) counts, as in Claude Code: models read the lines around a
     // Grep hit and edit them. The match rules (exact, unique) keep such an edit safe.
     if (!fresh.ok) return failure(fresh.message);
     const decoded = decodeText(fresh.content);
+    // Not UTF-8 (legacy 8-bit text): its encoding cannot be told from the bytes, and an edit in
+    // the wrong one corrupts it (a Shift-JIS character split by replacing its "\\" trail byte).
     if (!decoded.ok) {
       return failure(
-        `${where} cannot be edited safely: ${decoded.reason}. Change it with Bash (for example sed or iconv).`,
+        `${where} cannot be edited safely: ${decoded.reason}; nothing was written. ${conversionAdvice(where, decoded)}`,
       );
     }
     before = decoded.text;
@@ -87,8 +86,6 @@ export async function editFile(
       `The edit leaves ${where} unchanged (its final newline is kept as it was). Nothing was written.`,
     );
   }
-  const bad = unencodable(after, format);
-  if (bad !== undefined) return failure(cannotHoldMessage(where, bad, format));
   if (ctx.signal.aborted)
     return failure(`Cancelled before writing ${where}; the file is unchanged.`);
 

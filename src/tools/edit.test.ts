@@ -14,6 +14,7 @@ import type { DiffDisplay } from "./diff-display.ts";
 import { editTool } from "./edit.ts";
 import { sha256 } from "./file-ledger.ts";
 import { createFileToolsFixture, textOf, type FileToolsFixture } from "./file-tools-fixture.ts";
+import { LEGACY_SAMPLES } from "./legacy-text-fixtures.ts";
 import { readTool } from "./read.ts";
 
 let fx: FileToolsFixture;
@@ -274,39 +275,40 @@ describe("edit", () => {
     const out = await fx.call(editTool, { file_path: "a.txt", old_string: "ok", new_string: "ko" });
     expect(out.isError).toBe(true);
     expect(out.content).toContain("a.txt cannot be edited safely: it is not valid UTF-8 text");
+    expect(out.content).toContain("nothing was written. Find its encoding with `file -i a.txt`");
   });
 
-  it("edits a Windows-1252 file in its own encoding, and refuses characters it cannot hold", async () => {
-    const latin = (text: string) => Buffer.from(text, "latin1");
-    await given("legacy.c", latin("/* caf\xe9 */\r\nint x;\r\n/* fin */\r\n"));
+  it.each(LEGACY_SAMPLES.map((sample) => [sample.label, sample] as const))(
+    "refuses to edit %s text (an ASCII edit could split a character), leaving its bytes as they were",
+    async (label, sample) => {
+      expect(new TextDecoder(label).decode(sample.bytes)).toBe(sample.text);
+      await given(sample.name, sample.bytes);
+      // The reviewer's case: "\\" → "/" everywhere would rewrite Shift-JIS 表 (95 5C) as 95 2F.
+      const out = await fx.call(editTool, {
+        file_path: sample.name,
+        old_string: "\\",
+        new_string: "/",
+        replace_all: true,
+      });
+      expect(out.isError).toBe(true);
+      const path = sample.name;
+      expect(textOf(out)).toBe(
+        `${path} cannot be edited safely: it is not valid UTF-8 text (perhaps Latin-1/Windows-1252, or another legacy encoding such as Shift-JIS or Windows-1251); nothing was written. Find its encoding with \`file -i ${path}\`, convert it with \`iconv -f <ENCODING> -t UTF-8 ${path} > ${path}.utf8 && mv ${path}.utf8 ${path}\` and Read it again, or change it with a Bash command.`,
+      );
+      expect(await readFile(fx.path(sample.name))).toEqual(sample.bytes);
+    },
+  );
+
+  it("quotes a path with spaces in the conversion command it suggests", async () => {
+    await given("my notes.txt", Buffer.from([0x63, 0xe9, 0x0a]));
     const out = await fx.call(editTool, {
-      file_path: "legacy.c",
-      old_string: "/* café */\nint x;",
-      new_string: "/* crème brûlée — 2 € */\nint y;",
+      file_path: "my notes.txt",
+      old_string: "c",
+      new_string: "d",
     });
-    expect(out.isError).toBeFalsy();
-    expect(textOf(out)).toContain("     1\t/* crème brûlée — 2 € */");
-    // é, è, û stay Latin-1 bytes; the dash and the euro take their Windows-1252 bytes; CRLF kept.
-    expect(await readFile(fx.path("legacy.c"))).toEqual(
-      Buffer.concat([
-        latin("/* cr\xe8me br\xfbl\xe9e "),
-        Buffer.from([0x97]),
-        latin(" 2 "),
-        Buffer.from([0x80]),
-        latin(" */\r\nint y;\r\n/* fin */\r\n"),
-      ]),
+    expect(textOf(out)).toContain(
+      "`iconv -f <ENCODING> -t UTF-8 'my notes.txt' > 'my notes.txt'.utf8 && mv 'my notes.txt'.utf8 'my notes.txt'`",
     );
-    const before = await readFile(fx.path("legacy.c"));
-    const emoji = await fx.call(editTool, {
-      file_path: "legacy.c",
-      old_string: "int y;",
-      new_string: "int y; // 😀",
-    });
-    expect(emoji.isError).toBe(true);
-    expect(textOf(emoji)).toBe(
-      'legacy.c is Windows-1252 (Latin-1) text, which cannot hold "😀" (U+1F600); nothing was written. Use characters that encoding has, or convert the file to UTF-8 first (Bash: iconv -f WINDOWS-1252 -t UTF-8).',
-    );
-    expect(await readFile(fx.path("legacy.c"))).toEqual(before);
   });
 
   it("edits the target through a symlink and keys the ledger by the real path", async () => {

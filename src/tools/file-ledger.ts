@@ -49,26 +49,19 @@ export async function snapshotOf(path: string, content?: Buffer): Promise<FileSn
 export type FreshnessCheck = { ok: true; content: Buffer } | { ok: false; message: string };
 
 /**
- * Whether `realPath` may be changed: it was read in this session (fully, for `requireFull`)
- * and its bytes are what that read saw. A touched mtime with identical bytes still passes.
+ * Whether `realPath` may be changed: it was read in this session (in part is enough) and its
+ * bytes are what that read saw. A touched mtime with identical bytes still passes.
  */
 export async function checkUnchangedSinceRead(
   ledger: FileLedger,
   realPath: string,
   displayPath: string,
-  options: { requireFull: boolean },
 ): Promise<FreshnessCheck> {
   const record = ledger.lastRead(realPath);
   if (!record) {
     return {
       ok: false,
       message: `${displayPath} has not been read in this session. Read it first, then try again.`,
-    };
-  }
-  if (options.requireFull && record.partial) {
-    return {
-      ok: false,
-      message: `${displayPath} was only read in part. Read the whole file (no offset/limit) before changing it.`,
     };
   }
   const content = await readFile(realPath);

@@ -2,6 +2,7 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DiffDisplay } from "./diff-display.ts";
 import { createFileToolsFixture, textOf, type FileToolsFixture } from "./file-tools-fixture.ts";
+import { LEGACY_SAMPLES } from "./legacy-text-fixtures.ts";
 import { multiEditTool } from "./multi-edit.ts";
 import { readTool } from "./read.ts";
 
@@ -125,6 +126,25 @@ describe("multi-edit", () => {
     expect(out).not.toContain("LINE 80");
     expect(out).toContain("[2 more changed regions not shown; Read the file to see them]");
   });
+
+  it.each(LEGACY_SAMPLES.map((sample) => [sample.label, sample] as const))(
+    "refuses %s text and writes nothing",
+    async (_label, sample) => {
+      await given(sample.name, sample.bytes);
+      const out = await fx.call(multiEditTool, {
+        file_path: sample.name,
+        edits: [
+          { old_string: "DIR", new_string: "ROOT" },
+          { old_string: "\\", new_string: "/", replace_all: true },
+        ],
+      });
+      expect(out.isError).toBe(true);
+      expect(textOf(out)).toContain(
+        `${sample.name} cannot be edited safely: it is not valid UTF-8`,
+      );
+      expect(await readFile(fx.path(sample.name))).toEqual(sample.bytes);
+    },
+  );
 
   it("describes its access as a write of the path and is not read-only", () => {
     expect(multiEditTool.readOnly).toBe(false);

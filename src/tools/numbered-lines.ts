@@ -1,6 +1,15 @@
 // `cat -n` style numbered lines for the model: a window of lines taken straight from a file's
 // bytes (no split of the whole file), very long lines cut with a marker, the output size capped.
 
+import { decodeWindows1252 } from "./legacy-text.ts";
+
+/**
+ * How the window's bytes are decoded: UTF-8, or (Read's view of 8-bit text that is not UTF-8)
+ * Windows-1252. Either way a line break is the byte 0x0A, so lines are found on the raw bytes
+ * and only the lines shown are decoded.
+ */
+export type LineDecoding = "utf8" | "windows1252";
+
 /** Longer lines are cut; the marker says how much was left out. */
 export const MAX_LINE_CHARS = 2000;
 
@@ -33,7 +42,7 @@ export function cutLine(line: string): string {
 }
 
 /**
- * Lines `start` to `start + limit - 1` of UTF-8 `bytes` (without a BOM), numbered. Stops early
+ * Lines `start` to `start + limit - 1` of `bytes` (without a BOM), numbered. Stops early
  * once the numbered text would exceed `maxChars`, but always shows at least one line when there
  * is one. A trailing "\r" is dropped from each line.
  */
@@ -42,6 +51,7 @@ export function lineWindow(
   start: number,
   limit: number,
   maxChars: number,
+  decoding: LineDecoding = "utf8",
 ): LineWindow {
   const size = bytes.length;
   let pos = 0;
@@ -64,7 +74,7 @@ export function lineWindow(
   while (lines.length < limit && pos < size) {
     const nl = bytes.indexOf(10, pos);
     const end = nl === -1 ? size : nl;
-    const text = numbered(lineNumber, decodeLine(bytes, pos, end));
+    const text = numbered(lineNumber, decodeLine(bytes, pos, end, decoding));
     if (lines.length > 0 && used + text.length + 1 > maxChars) {
       capped = true;
       break;
@@ -87,8 +97,14 @@ function countLines(bytes: Buffer, from: number): number {
 }
 
 /** The line from `from` to `to` (its "\n"), without a trailing "\r", already cut if too long. */
-function decodeLine(bytes: Buffer, from: number, to: number): string {
+function decodeLine(bytes: Buffer, from: number, to: number, decoding: LineDecoding): string {
   const end = to > from && bytes[to - 1] === 13 ? to - 1 : to;
+  if (decoding === "windows1252") {
+    // One byte, one character: decode no more than is shown.
+    if (end - from <= MAX_LINE_CHARS) return decodeWindows1252(bytes, from, end);
+    const shown = decodeWindows1252(bytes, from, from + MAX_LINE_CHARS);
+    return `${shown}… [line cut: ${end - from - MAX_LINE_CHARS} more characters]`;
+  }
   // A UTF-8 character is at most 4 bytes, so this many bytes hold the part we show; longer lines
   // are not decoded whole (a minified file can be one 10 MB line), so their marker counts bytes.
   const enough = MAX_LINE_CHARS * 4;

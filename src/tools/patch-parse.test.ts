@@ -149,6 +149,8 @@ describe("patch-parse", () => {
       { kind: "-", text: "old" },
       { kind: "+", text: "new" },
     ]);
+    // Not acted on in an update, but kept so apply_patch can say so.
+    expect(update.ignoredNoNewline).toBe(9);
   });
 
   it("rejects a patch without its envelope", () => {

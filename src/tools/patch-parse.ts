@@ -20,7 +20,18 @@ export interface Hunk {
 export type PatchOperation =
   | { type: "add"; path: string; content: string; patchLine: number }
   | { type: "delete"; path: string; patchLine: number }
-  | { type: "update"; path: string; moveTo?: string; hunks: Hunk[]; patchLine: number };
+  | {
+      type: "update";
+      path: string;
+      moveTo?: string;
+      hunks: Hunk[];
+      patchLine: number;
+      /**
+       * Patch line of a unified diff's "\ No newline at end of file" inside the hunks: an update
+       * keeps the file's final newline as it was, so the marker is ignored, and the result says so.
+       */
+      ignoredNoNewline?: number;
+    };
 
 export type ParsedPatch = { ok: true; operations: PatchOperation[] } | { ok: false; error: string };
 
@@ -127,7 +138,7 @@ function parseLines(lines: Line[]): PatchOperation[] {
         next++;
       }
       const body = bodyLines(lines, next);
-      const hunks = parseHunks(path, body);
+      const { hunks, ignoredNoNewline } = parseHunks(path, body);
       if (hunks.length === 0 && moveTo === undefined) {
         throw new PatchSyntaxError(
           `Patch line ${line.number}: "${UPDATE} ${path}" has no hunks. Add hunks starting with "@@", or use "${MOVE}" to rename.`,
@@ -139,6 +150,7 @@ function parseLines(lines: Line[]): PatchOperation[] {
         ...(moveTo === undefined ? {} : { moveTo }),
         hunks,
         patchLine: line.number,
+        ...(ignoredNoNewline === undefined ? {} : { ignoredNoNewline }),
       });
       at = next + body.length;
     } else {
@@ -188,8 +200,12 @@ function addedContent(path: string, body: Line[]): string {
   return noFinalNewline ? content.join("\n") : `${content.join("\n")}\n`;
 }
 
-function parseHunks(path: string, body: Line[]): Hunk[] {
+function parseHunks(
+  path: string,
+  body: Line[],
+): { hunks: Hunk[]; ignoredNoNewline: number | undefined } {
   const hunks: Hunk[] = [];
+  let ignoredNoNewline: number | undefined;
   let current: Hunk | undefined;
   const finish = () => {
     if (!current) return;
@@ -229,7 +245,7 @@ function parseHunks(path: string, body: Line[]): Hunk[] {
       if (current && next && /^[ +-]/.test(next.text)) current.lines.push({ kind: " ", text: "" });
     } else if (text.startsWith(NO_NEWLINE)) {
       // A unified-diff habit; an update keeps the file's final newline as it was in any case.
-      continue;
+      ignoredNoNewline ??= line.number;
     } else if (text.startsWith("***")) {
       throw new PatchSyntaxError(`Patch line ${line.number}: unknown marker ${quote(text)}.`);
     } else {
@@ -239,7 +255,7 @@ function parseHunks(path: string, body: Line[]): Hunk[] {
     }
   }
   finish();
-  return hunks;
+  return { hunks, ignoredNoNewline };
 }
 
 function quote(text: string): string {

@@ -177,7 +177,7 @@ describe("read", () => {
     );
   });
 
-  it("reads a Latin-1 (Windows-1252) file as text and says which encoding it is in", async () => {
+  it("shows a Latin-1 file as Windows-1252 and says that this is a guess Edit and Write will not act on", async () => {
     // "café “quoted” – naïve" in Windows-1252: é, the curly quotes, the dash and ï are one byte each.
     const bytes = Buffer.from([
       ...Buffer.from("caf"),
@@ -196,15 +196,58 @@ describe("read", () => {
     const out = await fx.call(readTool, { file_path: "legacy.txt" });
     expect(out.isError).toBeFalsy();
     expect(textOf(out)).toBe(
-      "     1\tcafé “quoted” – naïve\n\n[Note: legacy.txt is not UTF-8; it was decoded as Windows-1252 (Latin-1). Edit and Write keep that encoding, so new text may only use characters it has.]",
+      "     1\tcafé “quoted” – naïve\n\n[Note: legacy.txt is not UTF-8. It is shown as Windows-1252, a guess: the real encoding may be another (such as Shift-JIS, GBK or Windows-1251), in which case some characters above are wrong. Edit and Write will refuse this file until it is UTF-8: find its encoding with `file -i` and convert it with iconv (Bash).]",
     );
   });
 
-  it("shows a UTF-8 file with a few broken bytes as UTF-8, with a note", async () => {
+  it("shows a window of a big 8-bit file decoding only its lines, with the same line numbers as sed", async () => {
+    // 120 000 lines of Windows-1252 text, with a long line and a 0x80 (€) in the window.
+    const body = lines(120_000, (n) =>
+      n === 100_001
+        ? `${"\xe9".repeat(2500)}`
+        : n === 100_002
+          ? "prix 5 \x80"
+          : `ligne ${n} caf\xe9`,
+    );
+    await writeFile(fx.path("big.txt"), Buffer.from(body, "latin1"));
+    const out = textOf(
+      await fx.call(readTool, { file_path: "big.txt", offset: 100_000, limit: 3 }),
+    );
+    expect(out).toContain(
+      [
+        "100000\tligne 100000 café",
+        `100001\t${"é".repeat(2000)}… [line cut: 500 more characters]`,
+        "100002\tprix 5 €",
+      ].join("\n"),
+    );
+    expect(out).toContain("It is shown as Windows-1252, a guess");
+    expect(out).toContain("[Showing lines 100000-100002 of 120000. Continue with offset=100003.]");
+  });
+
+  it("shows Shift-JIS text with a note that does not claim it mixes in UTF-8", async () => {
+    // "REM 表示を更新" and a Windows path in Shift-JIS: 表 is 95 5C, its trail byte a backslash.
+    const sjis = Buffer.from([
+      ...Buffer.from("REM "),
+      ...[0x95, 0x5c, 0x8e, 0xa6, 0x82, 0xf0, 0x8d, 0x58, 0x90, 0x56],
+      ...Buffer.from("\r\nset DIR=C:\\Users\\data\r\n"),
+    ]);
+    expect(new TextDecoder("shift_jis").decode(sjis)).toBe(
+      "REM 表示を更新\r\nset DIR=C:\\Users\\data\r\n",
+    );
+    await writeFile(fx.path("run.bat"), sjis);
+    const out = textOf(await fx.call(readTool, { file_path: "run.bat" }));
+    expect(out).toContain("     2\tset DIR=C:\\Users\\data");
+    expect(out).toContain("the real encoding may be another (such as Shift-JIS");
+    expect(out).not.toContain("mixes");
+  });
+
+  it("shows a UTF-8 file with a few broken bytes as UTF-8, with a note that covers legacy text too", async () => {
     await writeFile(fx.path("mixed.txt"), Buffer.from([...Buffer.from("café "), 0xe9, 0x0a]));
     const out = textOf(await fx.call(readTool, { file_path: "mixed.txt" }));
     expect(out).toContain("     1\tcafé \ufffd");
-    expect(out).toContain("mixes UTF-8 with bytes in another encoding");
+    expect(out).toContain(
+      "[Note: mixed.txt is not valid UTF-8 (it is in a legacy encoding such as Shift-JIS, or mixes UTF-8 with such bytes); bytes that do not decode as UTF-8 are shown as \ufffd. Edit and Write will refuse this file until it is UTF-8",
+    );
   });
 
   it("does not mistake a multi-byte character cut by the sniff window for binary", async () => {

@@ -8,11 +8,13 @@ import type { ImageBlock, TextBlock } from "../core/messages.ts";
 import { sha256, type ReadRecord } from "./file-ledger.ts";
 import { fsFailure } from "./fs-errors.ts";
 import { isErrnoCode } from "../fs/index.ts";
-import { lineWindow } from "./numbered-lines.ts";
+import { hasUtf8Sequence } from "./legacy-text.ts";
+import { lineWindow, type LineDecoding } from "./numbered-lines.ts";
 import { missingPathMessage } from "./path-suggestions.ts";
 import { resolvePath } from "./paths.ts";
 import { isUtf8 } from "node:buffer";
-import { bomEncoding, decodeText, encodingName, looksBinary } from "./text-file.ts";
+import { shellQuote } from "./shell-quote.ts";
+import { bomEncoding, decodeText, sniffText } from "./text-file.ts";
 import { defineTool, type ToolOutput } from "./tool.ts";
 
 export const DEFAULT_LINE_LIMIT = 2000;
@@ -23,8 +25,6 @@ export const MAX_READ_CHARS = 99_000;
 const MAX_IMAGE_BYTES = (5 * 1024 * 1024 * 3) / 4;
 /** Beyond this, reading the whole file to hash it costs too much; point at other tools. */
 const MAX_FILE_BYTES = 256 * 1024 * 1024;
-/** How much of a file the binary check looks at. */
-export const BINARY_SNIFF_BYTES = 8192;
 
 export interface ReadDisplay {
   type: "read";
@@ -132,9 +132,9 @@ export const readTool = defineTool({
         `${where} is a PDF, which Read does not show. Extract its text with Bash, for example: pdftotext -layout ${shellQuote(where)} - | head -200`,
       );
     }
-    if (looksBinary(bytes.subarray(0, BINARY_SNIFF_BYTES), bytes.length > BINARY_SNIFF_BYTES)) {
+    if (sniffText(bytes, bytes.length) === "binary") {
       return failure(
-        `${where} looks like a binary file (it has NUL bytes or control characters, or is not text in UTF-8, UTF-16 or Windows-1252), so Read cannot show it. Read shows text files and PNG, JPEG, GIF and WebP images; inspect other files with Bash (for example file, xxd, unzip -l).`,
+        `${where} looks like a binary file (it has NUL bytes or many control characters), so Read cannot show it. Read shows text files and PNG, JPEG, GIF and WebP images; inspect other files with Bash (for example file, xxd, unzip -l).`,
       );
     }
     const readable = readableText(bytes, where);
@@ -143,14 +143,15 @@ export const readTool = defineTool({
         `${where} has a byte-order mark Read cannot decode (UTF-32 or a damaged UTF-16 file).`,
       );
     }
-    const { text, note } = readable;
+    const { text, decoding, note } = readable;
     if (text.length === 0) {
       record(false);
       return notice(`${where} is empty (${bytes.length} bytes).`, where, 0, 0, 0);
     }
 
     const start = Math.max(1, args.offset ?? 1);
-    const window = lineWindow(text, start, args.limit ?? DEFAULT_LINE_LIMIT, MAX_READ_CHARS);
+    const limit = args.limit ?? DEFAULT_LINE_LIMIT;
+    const window = lineWindow(text, start, limit, MAX_READ_CHARS, decoding);
     if (window.lines.length === 0) {
       record(true);
       return notice(
@@ -180,29 +181,40 @@ export const readTool = defineTool({
   },
 });
 
+interface ReadableText {
+  /** The bytes the line window scans: the file without a BOM, or UTF-16 re-encoded as UTF-8. */
+  text: Buffer;
+  decoding: LineDecoding;
+  /** Said after the lines when the file is not UTF-8. */
+  note?: string;
+}
+
 /**
- * The file's text as UTF-8 bytes without a BOM (what the line window scans), and a note when the
- * file is not UTF-8. Other encodings are decoded (UTF-16, Windows-1252); a UTF-8 file with broken
- * bytes is scanned as it is, its broken bytes shown as U+FFFD. Undefined: a BOM Read cannot decode.
+ * What the line window scans, and a note when the file is not UTF-8. UTF-16 is decoded whole;
+ * bytes that are not UTF-8 are never converted whole (a 10 MB file must Read in under 50 ms):
+ * only the lines shown are decoded. Undefined: a BOM Read cannot decode.
  */
-function readableText(bytes: Buffer, where: string): { text: Buffer; note?: string } | undefined {
+function readableText(bytes: Buffer, where: string): ReadableText | undefined {
   const marked = bomEncoding(bytes);
-  if (marked === "utf8") return { text: bytes.subarray(3) };
-  if (marked === undefined && isUtf8(bytes)) return { text: bytes };
-  const decoded = decodeText(bytes);
-  if (decoded.ok) {
-    const text = Buffer.from(decoded.text, "utf8");
-    if (marked !== undefined) return { text };
-    const name = encodingName(decoded.format.encoding);
-    const note = `[Note: ${where} is not UTF-8; it was decoded as ${name}. Edit and Write keep that encoding, so new text may only use characters it has.]`;
-    return { text, note };
+  const body = marked === "utf8" ? bytes.subarray(3) : bytes;
+  if ((marked === undefined || marked === "utf8") && isUtf8(body)) {
+    return { text: body, decoding: "utf8" };
   }
-  if (marked !== undefined) return undefined;
+  if (marked !== undefined && marked !== "utf8") {
+    const decoded = decodeText(bytes);
+    return decoded.ok ? { text: Buffer.from(decoded.text, "utf8"), decoding: "utf8" } : undefined;
+  }
+  const refusal =
+    "Edit and Write will refuse this file until it is UTF-8: find its encoding with `file -i` and convert it with iconv (Bash).";
+  // 8-bit text in some legacy encoding: which one cannot be told from the bytes (Shift-JIS and
+  // Windows-1251 text pass as Windows-1252 too), so the model must not take the view for the file.
+  if (marked === undefined && !hasUtf8Sequence(body)) {
+    const note = `[Note: ${where} is not UTF-8. It is shown as Windows-1252, a guess: the real encoding may be another (such as Shift-JIS, GBK or Windows-1251), in which case some characters above are wrong. ${refusal}]`;
+    return { text: body, decoding: "windows1252", note };
+  }
   // The binary sniff looks at the start only; a file can turn out invalid much later.
-  const note =
-    `[Note: ${where} is not valid UTF-8 (it mixes UTF-8 with bytes in another encoding); bytes that do not decode are shown as \uFFFD. ` +
-    "Edit and Write refuse to change it because they would lose those bytes; use Bash (for example iconv or sed) instead.]";
-  return { text: bytes, note };
+  const note = `[Note: ${where} is not valid UTF-8 (it is in a legacy encoding such as Shift-JIS, or mixes UTF-8 with such bytes); bytes that do not decode as UTF-8 are shown as \uFFFD. ${refusal}]`;
+  return { text: body, decoding: "utf8", note };
 }
 
 /** Image formats the model accepts, told by their magic bytes rather than the file name. */
@@ -214,11 +226,6 @@ function imageType(bytes: Buffer): string | undefined {
   if (head.startsWith("GIF87a") || head.startsWith("GIF89a")) return "image/gif";
   if (head.startsWith("RIFF") && head.slice(8, 12) === "WEBP") return "image/webp";
   return undefined;
-}
-
-/** A path as one shell word, for commands suggested to the model. */
-function shellQuote(path: string): string {
-  return /^[\w./-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`;
 }
 
 function failure(content: string): ToolOutput {

@@ -6,7 +6,8 @@ import {
   encodeText,
   lineCount,
   looksBinary,
-  unencodable,
+  NOT_UTF8,
+  sniffText,
   withEol,
   type TextFormat,
 } from "./text-file.ts";
@@ -31,12 +32,19 @@ describe("text-file", () => {
     // UTF-8 "é" beside a Latin-1 "é": neither decoding keeps both.
     expect(decodeText(Buffer.from([0xc3, 0xa9, 0xe9, 0x0a]))).toEqual({
       ok: false,
-      reason: "it is not valid UTF-8 text",
+      cause: "encoding",
+      reason:
+        "it is not valid UTF-8 text (perhaps Latin-1/Windows-1252, or another legacy encoding such as Shift-JIS or Windows-1251)",
     });
-    expect(decodeText(Buffer.from([0x63, 0xe9, 0, 0x0a]))).toMatchObject({ ok: false });
+    expect(decodeText(Buffer.from([0x63, 0xe9, 0, 0x0a]))).toEqual({
+      ok: false,
+      cause: "binary",
+      reason: "it is binary data, not text",
+    });
     expect(decodeText(Buffer.from([0xff, 0xfe, 0x41]))).toMatchObject({ ok: false });
     expect(decodeText(Buffer.from([0xff, 0xfe, 0, 0, 0x41, 0, 0, 0]))).toEqual({
       ok: false,
+      cause: "encoding",
       reason: "it is UTF-32 encoded",
     });
   });
@@ -73,21 +81,33 @@ describe("text-file", () => {
     expect(looksBinary(Buffer.from([0x81, 0x02, 0x03, 0x63, 0x63, 0x63]), false)).toBe(true);
   });
 
-  it("decodes 8-bit text that is not UTF-8 as Windows-1252, and every such byte round-trips", () => {
-    expect(decodeText(Buffer.from([0x63, 0xe9, 0x20, 0x80, 0x93, 0x81, 0x0d, 0x0a]))).toEqual({
-      ok: true,
-      text: "cé €“\u0081\r\n",
-      format: { encoding: "windows1252", bom: false, eol: "\r\n" },
-    });
-    const everyHighByte = Buffer.from(Array.from({ length: 128 }, (_, i) => 0x80 + i));
-    const decoded = decodeText(everyHighByte);
-    expect(decoded.ok).toBe(true);
-    if (!decoded.ok) return;
-    expect(encodeText(decoded.text, decoded.format)).toEqual(everyHighByte);
-    expect(unencodable("naïve — “ok” ½", decoded.format)).toBeUndefined();
-    expect(unencodable("a\u0080b😀", decoded.format)).toBe("\u0080");
-    expect(unencodable("😀", { ...decoded.format, encoding: "utf8" })).toBeUndefined();
-    expect(() => encodeText("Ω", decoded.format)).toThrow(/not in Windows-1252/);
+  it("refuses to decode 8-bit text in any legacy encoding, whatever the bytes look like", () => {
+    // Windows-1252, Shift-JIS ("表示" is 95 5C 8E A6: a backslash as trail byte), Big5, GBK and
+    // Windows-1251 bytes: none has an encoding the bytes prove, so none is decoded for writing.
+    const legacy = [
+      [0x63, 0xe9, 0x20, 0x80, 0x93, 0x0d, 0x0a],
+      [0x95, 0x5c, 0x8e, 0xa6, 0x0a],
+      [0xb3, 0x5c, 0xa5, 0x5c, 0x0a],
+      [0xd6, 0xd0, 0xce, 0xc4, 0x0a],
+      [0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2, 0x0a],
+    ];
+    for (const bytes of legacy) {
+      expect(decodeText(Buffer.from(bytes))).toEqual(NOT_UTF8);
+      expect(sniffText(Buffer.from(bytes), bytes.length)).toBe("not-utf8");
+    }
+    expect(decodeText(Buffer.from([0xef, 0xbb, 0xbf, 0xe9, 0x0a]))).toEqual(NOT_UTF8);
+  });
+
+  it("sniffs binary data, legacy text and text from the start of a file", () => {
+    const utf8 = Buffer.from("é".repeat(5000)); // 10 000 bytes: the sniff cuts a character
+    expect(sniffText(utf8, utf8.length)).toBe("text");
+    expect(sniffText(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]), 9)).toBe(
+      "binary",
+    );
+    expect(sniffText(Buffer.from([0xff, 0xfe, 0x61, 0]), 4)).toBe("text");
+    // Valid UTF-8 in the sniff window says nothing about the rest: "text" as far as it shows.
+    const late = Buffer.concat([Buffer.from("a".repeat(9000)), Buffer.from([0xe9])]);
+    expect(sniffText(late, late.length)).toBe("text");
   });
 
   it("converts line breaks and counts lines", () => {

@@ -13,6 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DiffDisplay } from "./diff-display.ts";
 import { sha256 } from "./file-ledger.ts";
 import { createFileToolsFixture, textOf, type FileToolsFixture } from "./file-tools-fixture.ts";
+import { LEGACY_SAMPLES } from "./legacy-text-fixtures.ts";
 import { readTool } from "./read.ts";
 import { writeTool } from "./write.ts";
 
@@ -154,31 +155,28 @@ describe("write", () => {
       paths: ["a"],
     });
   });
-  it("keeps a Windows-1252 file in that encoding, and refuses characters it cannot hold", async () => {
-    // ASCII for 10 KB (what the binary sniff sees), then a Latin-1 "é".
-    const head = "x".repeat(10_000) + "\n";
-    await writeFile(fx.path("old.txt"), Buffer.from(`${head}caf\xe9\n`, "latin1"));
-    expect(textOf(await fx.call(readTool, { file_path: "old.txt" }))).toContain("Windows-1252");
-    const out = await fx.call(writeTool, { file_path: "old.txt", content: "déjà vu – “ok”\n" });
-    expect(out.isError).toBeFalsy();
-    expect(await readFile(fx.path("old.txt"))).toEqual(
-      Buffer.from([
-        ...Buffer.from("d\xe9j\xe0 vu ", "latin1"),
-        0x96,
-        0x20,
-        0x93,
-        0x6f,
-        0x6b,
-        0x94,
-        0x0a,
-      ]),
-    );
-    const refused = await fx.call(writeTool, { file_path: "old.txt", content: "日本\n" });
-    expect(refused.isError).toBe(true);
-    expect(textOf(refused)).toContain(
-      'old.txt is Windows-1252 (Latin-1) text, which cannot hold "日"',
-    );
-    expect((await readFile(fx.path("old.txt")))[0]).toBe(0x64);
+  it.each(LEGACY_SAMPLES.map((sample) => [sample.label, sample] as const))(
+    "refuses to overwrite %s text it has shown, and leaves its bytes as they were",
+    async (label, sample) => {
+      expect(new TextDecoder(label).decode(sample.bytes)).toBe(sample.text);
+      await writeFile(fx.path(sample.name), sample.bytes);
+      expect((await fx.call(readTool, { file_path: sample.name })).isError).toBeFalsy();
+      const out = await fx.call(writeTool, { file_path: sample.name, content: "DIR=D:/x\n" });
+      expect(out.isError).toBe(true);
+      const path = sample.name;
+      expect(textOf(out)).toBe(
+        `${path} is not text Write can preserve (it is not valid UTF-8 text (perhaps Latin-1/Windows-1252, or another legacy encoding such as Shift-JIS or Windows-1251)); nothing was written. Find its encoding with \`file -i ${path}\`, convert it with \`iconv -f <ENCODING> -t UTF-8 ${path} > ${path}.utf8 && mv ${path}.utf8 ${path}\` and Read it again, or change it with a Bash command. To replace it entirely, delete it first (Bash: rm) and Write it again.`,
+      );
+      expect(await readFile(fx.path(sample.name))).toEqual(sample.bytes);
+    },
+  );
+
+  it("says at once that an unread file is not UTF-8, reading only its first 8 KB", async () => {
+    const bytes = Buffer.concat([Buffer.from([0x95, 0x5c, 0x0a]), Buffer.alloc(20_000, 0x61)]);
+    await writeFile(fx.path("sjis.txt"), bytes);
+    const out = await fx.call(writeTool, { file_path: "sjis.txt", content: "x\n" });
+    expect(textOf(out)).toContain("sjis.txt is not text Write can preserve (it is not valid UTF-8");
+    expect(await readFile(fx.path("sjis.txt"))).toEqual(bytes);
   });
 
   it("says a binary file it was not shown must be deleted first, instead of asking for a Read", async () => {
@@ -189,9 +187,20 @@ describe("write", () => {
     const out = await fx.call(writeTool, { file_path: "tool.bin", content: "text\n" });
     expect(out.isError).toBe(true);
     expect(textOf(out)).toBe(
-      "tool.bin is not text Write can preserve (it is a binary file, which Read does not show). To replace it entirely, delete it first (Bash: rm) and Write it again; to change its encoding, use Bash (iconv).",
+      "tool.bin is not text Write can preserve (it is binary data, not text); nothing was written. To replace it entirely, delete it first (Bash: rm) and Write it again.",
     );
     expect(await readFile(fx.path("tool.bin"))).toEqual(blob);
+    // An image Read does show, unread or read: the same answer, which does not claim otherwise.
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]);
+    await writeFile(fx.path("pic.png"), png);
+    const unread = textOf(await fx.call(writeTool, { file_path: "pic.png", content: "x\n" }));
+    expect(unread).toBe(
+      "pic.png is not text Write can preserve (it is binary data, not text); nothing was written. To replace it entirely, delete it first (Bash: rm) and Write it again.",
+    );
+    expect((await fx.call(readTool, { file_path: "pic.png" })).isError).toBeFalsy();
+    const read = textOf(await fx.call(writeTool, { file_path: "pic.png", content: "x\n" }));
+    expect(read).toBe(unread);
+    expect(await readFile(fx.path("pic.png"))).toEqual(png);
     // A text file that was not read still gets the usual answer.
     await writeFile(fx.path("plain.txt"), "text\n");
     const plain = await fx.call(writeTool, { file_path: "plain.txt", content: "new\n" });

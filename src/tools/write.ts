@@ -1,7 +1,7 @@
 // The Write tool: create a file or replace one the model has read, atomically. An existing file
 // keeps its encoding, BOM, line-ending style and permission bits.
 
-import { mkdir, readFile, stat } from "node:fs/promises";
+import { mkdir, open, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import * as z from "zod/mini";
 import { writeFileAtomic } from "./atomic-write.ts";
@@ -10,15 +10,17 @@ import { checkUnchangedSinceRead, snapshotOf } from "./file-ledger.ts";
 import { fsFailure } from "./fs-errors.ts";
 import { isErrnoCode } from "../fs/index.ts";
 import { resolvePath } from "./paths.ts";
-import { BINARY_SNIFF_BYTES } from "./read.ts";
 import {
-  cannotHoldMessage,
+  BINARY,
+  BINARY_SNIFF_BYTES,
+  conversionAdvice,
   decodeText,
   encodeText,
   lineCount,
-  looksBinary,
-  unencodable,
+  NOT_UTF8,
+  sniffText,
   withEol,
+  type DecodeFailure,
   type TextFormat,
 } from "./text-file.ts";
 import { defineTool, type ToolOutput } from "./tool.ts";
@@ -56,20 +58,19 @@ export const writeTool = defineTool({
     let text = args.content;
     let format: TextFormat = { encoding: "utf8", bom: false, eol: "\n" };
     if (exists) {
-      const fresh = await checkUnchangedSinceRead(ctx.session.files, target.real, where, {
-        requireFull: false,
-      });
+      const fresh = await checkUnchangedSinceRead(ctx.session.files, target.real, where);
       if (!fresh.ok) {
-        // "Read it first" would send the model in a circle for a file Read refuses to show.
+        // "Read it first" would only lead to a refusal for a file Write will not replace anyway:
+        // say so at once when its first bytes show it.
         const unread = ctx.session.files.lastRead(target.real) === undefined;
-        const binary = unread ? await binaryReason(target.real) : undefined;
-        if (binary !== undefined) return failure(notTextMessage(where, binary));
+        const refusal = unread ? await refusalFromStart(target.real) : undefined;
+        if (refusal !== undefined) return failure(notTextMessage(where, refusal));
         return failure(`${fresh.message} (Write replaces ${where} as a whole.)`);
       }
       const decoded = decodeText(fresh.content);
-      // The model only ever saw such a file with its undecodable bytes replaced: writing it back
-      // would destroy them (a UTF-8 file with stray Latin-1 bytes turned into U+FFFD).
-      if (!decoded.ok) return failure(notTextMessage(where, decoded.reason));
+      // Not UTF-8: the encoding cannot be told from the bytes, so Write cannot know how to write
+      // it back (Shift-JIS text passes for Windows-1252), nor what the model saw of it.
+      if (!decoded.ok) return failure(notTextMessage(where, decoded));
       before = decoded.text;
       format = decoded.format;
       text = withEol(args.content, format.eol);
@@ -77,8 +78,6 @@ export const writeTool = defineTool({
         return { content: `${where} already has this content; nothing was written.` };
       }
     }
-    const bad = unencodable(text, format);
-    if (bad !== undefined) return failure(cannotHoldMessage(where, bad, format));
     if (ctx.signal.aborted)
       return failure(`Cancelled before writing ${where}; nothing was written.`);
 
@@ -101,19 +100,42 @@ export const writeTool = defineTool({
   },
 });
 
-function notTextMessage(where: string, reason: string): string {
-  return `${where} is not text Write can preserve (${reason}). To replace it entirely, delete it first (Bash: rm) and Write it again; to change its encoding, use Bash (iconv).`;
+function notTextMessage(where: string, refusal: DecodeFailure): string {
+  const advice = refusal.cause === "binary" ? "" : ` ${conversionAdvice(where, refusal)}`;
+  return `${where} is not text Write can preserve (${refusal.reason}); nothing was written.${advice} To replace it entirely, delete it first (Bash: rm) and Write it again.`;
 }
 
-/** Why Read would refuse to show the file as text, if it would. */
-async function binaryReason(path: string): Promise<string | undefined> {
-  const bytes = await readFile(path).catch(() => undefined);
-  if (bytes === undefined) return undefined;
-  if (looksBinary(bytes.subarray(0, BINARY_SNIFF_BYTES), bytes.length > BINARY_SNIFF_BYTES)) {
-    return "it is a binary file, which Read does not show";
+/** Why Write would refuse the file, when its first bytes already show it; reads only those. */
+async function refusalFromStart(path: string): Promise<DecodeFailure | undefined> {
+  let head: Buffer;
+  let size: number;
+  try {
+    const handle = await open(path, "r");
+    try {
+      size = (await handle.stat()).size;
+      const buffer = Buffer.alloc(Math.min(size, BINARY_SNIFF_BYTES));
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+      head = buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Unreadable here means unreadable for Read too: the usual "Read it first" answer will say why.
+    return undefined;
   }
-  const decoded = decodeText(bytes);
-  return decoded.ok ? undefined : decoded.reason;
+  const sniff = sniffText(head, size);
+  switch (sniff) {
+    case "binary":
+      return BINARY;
+    case "not-utf8":
+      return NOT_UTF8;
+    case "text":
+      return undefined;
+    default: {
+      const unknown: never = sniff;
+      throw new Error(`unknown sniff result ${String(unknown)}`);
+    }
+  }
 }
 
 function failure(content: string): ToolOutput {

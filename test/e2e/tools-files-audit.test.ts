@@ -46,15 +46,33 @@ function toolNames(body: unknown): string[] {
 }
 
 describe("file tools, checked from outside", () => {
-  it("reads and edits a Latin-1 file in place, keeping its bytes Latin-1 (Edit)", async () => {
+  it("shows a Latin-1 file as a guess, and refuses Edit and Write of it and of Shift-JIS text, bytes unchanged", async () => {
     const dir = await tempDir("cairn-audit-");
-    await writeFile(join(dir, "legacy.c"), latin1("/* caf\xe9 */\r\nint prix = 5;\r\n"));
+    const legacy = latin1("/* caf\xe9 */\r\nint prix = 5;\r\n");
+    await writeFile(join(dir, "legacy.c"), legacy);
+    // "REM 表示を更新" in Shift-JIS: 表 is 95 5C, so replacing "\\" everywhere would split it.
+    const sjis = Buffer.concat([
+      latin1("REM "),
+      Buffer.from([0x95, 0x5c, 0x8e, 0xa6, 0x82, 0xf0, 0x8d, 0x58, 0x90, 0x56]),
+      latin1("\r\nset DIR=C:\\Users\\data\r\n"),
+    ]);
+    await writeFile(join(dir, "run.bat"), sjis);
     const file = join(dir, "legacy.c");
     const { run, outputs } = await session("anthropic", dir, {
       turns: [
         turn(call("Read", { file_path: file })),
         turn(
           call("Edit", { file_path: file, old_string: "prix = 5;", new_string: "prix = 6; // €" }),
+        ),
+        turn(call("Write", { file_path: file, content: "int prix = 6;\n" })),
+        turn(call("Read", { file_path: "run.bat" })),
+        turn(
+          call("Edit", {
+            file_path: "run.bat",
+            old_string: "\\",
+            new_string: "/",
+            replace_all: true,
+          }),
         ),
         done,
       ],
@@ -63,18 +81,24 @@ describe("file tools, checked from outside", () => {
     expect(outputs[0]).toEqual({
       isError: false,
       text: expect.stringContaining(
-        "     1\t/* café */\n     2\tint prix = 5;\n\n[Note: legacy.c is not UTF-8; it was decoded as Windows-1252 (Latin-1).",
+        "     1\t/* café */\n     2\tint prix = 5;\n\n[Note: legacy.c is not UTF-8. It is shown as Windows-1252, a guess: the real encoding may be another",
       ) as unknown,
     });
-    expect(outputs[1]?.isError).toBe(false);
-    expect(outputs[1]?.text).toContain("     2\tint prix = 6; // €");
-    expect(await readFile(file)).toEqual(
-      Buffer.concat([
-        latin1("/* caf\xe9 */\r\nint prix = 6; // "),
-        Buffer.from([0x80]),
-        latin1("\r\n"),
-      ]),
-    );
+    expect(outputs[0]?.text).toContain("Edit and Write will refuse this file until it is UTF-8");
+    expect(outputs[1]).toEqual({
+      isError: true,
+      text: expect.stringContaining(
+        "legacy.c cannot be edited safely: it is not valid UTF-8 text (perhaps Latin-1/Windows-1252, or another legacy encoding such as Shift-JIS or Windows-1251); nothing was written. Find its encoding with `file -i legacy.c`",
+      ) as unknown,
+    });
+    expect(outputs[2]?.isError).toBe(true);
+    expect(outputs[2]?.text).toContain("legacy.c is not text Write can preserve");
+    expect(await readFile(file)).toEqual(legacy);
+    expect(outputs[3]?.isError).toBe(false);
+    expect(outputs[3]?.text).toContain("     2\tset DIR=C:\\Users\\data");
+    expect(outputs[4]?.isError).toBe(true);
+    expect(outputs[4]?.text).toContain("run.bat cannot be edited safely");
+    expect(await readFile(join(dir, "run.bat"))).toEqual(sjis);
   });
 
   it("matches an accent typed composed in a file that stores it decomposed, and applies two Edits of one turn in order", async () => {
@@ -137,7 +161,7 @@ describe("file tools, checked from outside", () => {
     expect(await readFile(file, "utf8")).toBe(original);
     expect(outputs[2]?.isError).toBe(true);
     expect(outputs[2]?.text).toContain(
-      "tool.bin is not text Write can preserve (it is a binary file, which Read does not show). To replace it entirely, delete it first",
+      "tool.bin is not text Write can preserve (it is binary data, not text); nothing was written. To replace it entirely, delete it first",
     );
     expect(await readFile(join(dir, "tool.bin"))).toEqual(blob);
     expect(outputs[3]).toEqual({ isError: false, text: "Created new/dir/b.py (1 line)." });
@@ -194,12 +218,13 @@ describe("file tools, checked from outside", () => {
     await expect(readFile(join(outside, "planted.txt"))).rejects.toThrow();
   });
 
-  it("apply_patch: a failing hunk in the second file leaves the first untouched; Latin-1 kept; outside paths denied", async () => {
+  it("apply_patch: a failing hunk in the second file leaves the first untouched; Latin-1 refused; outside paths denied", async () => {
     const dir = await tempDir("cairn-audit-");
     const outside = await tempDir("cairn-outside-");
     await mkdir(join(dir, "src"));
     await writeFile(join(dir, "src", "a.txt"), "one\ntwo\n");
-    await writeFile(join(dir, "src", "b.txt"), latin1("na\xefve\nfin\n"));
+    await writeFile(join(dir, "src", "b.txt"), "b\n");
+    await writeFile(join(dir, "src", "d.txt"), latin1("na\xefve\nfin\n"));
     await symlink(outside, join(dir, "shared"));
     const { outputs } = await session("openai", dir, {
       turns: [
@@ -220,7 +245,7 @@ describe("file tools, checked from outside", () => {
         ),
         turn(
           call("apply_patch", {
-            input: patch("*** Update File: src/b.txt", "-naïve", "+naïf – ok", " fin"),
+            input: patch("*** Update File: src/d.txt", "-naïve", "+naïf – ok", " fin"),
           }),
         ),
         turn(call("apply_patch", { input: patch("*** Add File: shared/planted.txt", "+x") })),
@@ -233,10 +258,10 @@ describe("file tools, checked from outside", () => {
     );
     expect(await readFile(join(dir, "src", "a.txt"), "utf8")).toBe("one\ntwo\n");
     await expect(readFile(join(dir, "src", "c.txt"))).rejects.toThrow();
-    expect(outputs[1]?.text).toBe("Applied the patch:\nM src/b.txt (+1 -1)");
-    expect(await readFile(join(dir, "src", "b.txt"))).toEqual(
-      Buffer.concat([latin1("na\xeff "), Buffer.from([0x96]), latin1(" ok\nfin\n")]),
+    expect(outputs[1]?.text).toContain(
+      "apply_patch failed; no file was changed.\nUpdate File src/d.txt (patch line 2): cannot patch it as text: it is not valid UTF-8 text (perhaps Latin-1/Windows-1252",
     );
+    expect(await readFile(join(dir, "src", "d.txt"))).toEqual(latin1("na\xefve\nfin\n"));
     expect(outputs[2]?.text).toContain("outside the workspace");
     expect(outputs[3]?.text).toContain("outside the workspace");
     await expect(readFile(join(outside, "planted.txt"))).rejects.toThrow();
