@@ -9,8 +9,9 @@ import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeLlm, type FakeLlm } from "../fake-llm/index.ts";
-import type { Scenario, ScriptedBlock } from "../fake-llm/scenario.ts";
+import type { Scenario } from "../fake-llm/scenario.ts";
 import { jsonLines, place, runCli } from "./run-cli.ts";
+import { call, turn } from "./scripted.ts";
 import { toolOutputs, wireSetup } from "./wires.ts";
 
 const everything = resolve(
@@ -26,9 +27,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
 });
-
-const call = (name: string, input: unknown): ScriptedBlock => ({ type: "tool_use", name, input });
-const turn = (...blocks: ScriptedBlock[]) => ({ blocks });
 
 interface McpRun {
   code: number | null;

@@ -6,8 +6,9 @@ import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeLlm, type FakeLlm } from "../fake-llm/index.ts";
-import type { Scenario, ScriptedBlock } from "../fake-llm/scenario.ts";
+import type { Scenario } from "../fake-llm/scenario.ts";
 import { runCli, stderrBesidesSandboxNotice, tempDir } from "./run-cli.ts";
+import { call, turn } from "./scripted.ts";
 import { toolOutputs, wireSetup, type Wire } from "./wires.ts";
 
 let server: FakeLlm;
@@ -18,8 +19,6 @@ afterAll(async () => {
   await server.close();
 });
 
-const call = (name: string, input: unknown): ScriptedBlock => ({ type: "tool_use", name, input });
-const turn = (...blocks: ScriptedBlock[]) => ({ blocks });
 const done = turn({ type: "text", text: "done" });
 const patch = (...lines: string[]) => ["*** Begin Patch", ...lines, "*** End Patch"].join("\n");
 const latin1 = (text: string) => Buffer.from(text, "latin1");

@@ -14,6 +14,7 @@ import { createGrepTool } from "../../src/tools/grep.ts";
 import { findRipgrep } from "../../src/tools/ripgrep.ts";
 import { createToolSession } from "../../src/tools/session.ts";
 import { runCli, stderrBesidesSandboxNotice, tempDir } from "./run-cli.ts";
+import { call, turn } from "./scripted.ts";
 import { toolOutputs, wireSetup } from "./wires.ts";
 
 const RIPGREP = findRipgrep(process.env);
@@ -26,8 +27,6 @@ afterAll(async () => {
   await server.close();
 });
 
-const call = (name: string, input: unknown): ScriptedBlock => ({ type: "tool_use", name, input });
-const turn = (...blocks: ScriptedBlock[]) => ({ blocks });
 const done = turn({ type: "text", text: "done" });
 
 /** Writes the files, each 10 s newer than the one before it, so mtime order is known. */

@@ -2,8 +2,9 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeLlm, type FakeLlm } from "../fake-llm/index.ts";
-import type { Scenario, ScriptedBlock } from "../fake-llm/scenario.ts";
+import type { Scenario } from "../fake-llm/scenario.ts";
 import { jsonLines, runCli, stderrBesidesSandboxNotice, tempDir } from "./run-cli.ts";
+import { call, turn } from "./scripted.ts";
 import { toolOutputs, wireSetup, type Wire } from "./wires.ts";
 
 let server: FakeLlm;
@@ -31,9 +32,6 @@ async function smallRepo(): Promise<string> {
   );
   return dir;
 }
-
-const call = (name: string, input: unknown): ScriptedBlock => ({ type: "tool_use", name, input });
-const turn = (...blocks: ScriptedBlock[]) => ({ blocks });
 
 async function session(wire: Wire, dir: string, scenario: Scenario, extra: string[] = []) {
   server.setScenario(scenario);
