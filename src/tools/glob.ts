@@ -66,7 +66,7 @@ export async function globFiles(search: GlobSearch): Promise<GlobResult> {
   const matches = exclude ? (path: string) => pattern(path) && !exclude(prefix + path) : pattern;
   let found: GlobMatch[] | undefined;
   const ignoreMode = search.ripgrep
-    ? await ripgrepIgnoreMode(folder, search.ignoreBoundary)
+    ? await ripgrepIgnoreMode(folder, search.ignoreBoundary, search.ripgrep)
     : "walker";
   if (search.ripgrep && ignoreMode !== "walker") {
     const listing = { ripgrep: search.ripgrep, noIgnoreParent: ignoreMode === "no-parent" };

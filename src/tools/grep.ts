@@ -194,7 +194,7 @@ async function runGrep(
       ? "walker"
       : isFile
         ? "as-is"
-        : await ripgrepIgnoreMode(target.real, workspace.root);
+        : await ripgrepIgnoreMode(target.real, workspace.root, rgPath);
   if (rgPath !== undefined && ignoreMode !== "walker") {
     if (ignoreMode === "no-parent") search.noIgnoreParent = true;
     const result = await runRipgrep(rgPath, search, signal);

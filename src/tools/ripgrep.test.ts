@@ -80,22 +80,37 @@ describe("findRipgrep", () => {
 });
 
 describe("ripgrepIgnoreMode", () => {
-  test("keeps rg from ignore files above the repository, whatever rg's version would read", async () => {
+  test("keeps rg from the ignore files above the repository that its version reads", async () => {
     const base = await tempRoot();
+    const rg14 = await script(join(base, "rg14"), 'echo "ripgrep 14.1.1"');
+    const rg13 = await script(join(base, "rg13"), 'echo "ripgrep 13.0.0 (rev af6b6c543b)"');
     const repo = join(base, "home", "proj");
     await mkdir(join(repo, ".git"), { recursive: true });
     await mkdir(join(repo, "src"));
     await mkdir(join(base, "other", "sub"), { recursive: true });
     // Only comments: nothing rg could apply.
     await writeFile(join(base, "home", ".gitignore"), "# nothing\n\n");
-    expect(await ripgrepIgnoreMode(repo, repo)).toBe("as-is");
-    // A ~/.gitignore with rules: rg 14 (--no-require-git) reads it even above a repository.
+    expect(await ripgrepIgnoreMode(repo, repo, rg14)).toBe("as-is");
+    // A ~/.gitignore with rules: rg 14 (--no-require-git) reads it even above a repository,
+    // rg 13 does not.
     await writeFile(join(base, "home", ".gitignore"), "*.secret\n");
-    expect(await ripgrepIgnoreMode(repo, repo)).toBe("no-parent");
-    expect(await ripgrepIgnoreMode(join(repo, "src"), repo)).toBe("walker");
+    expect(await ripgrepIgnoreMode(repo, repo, rg14)).toBe("no-parent");
+    expect(await ripgrepIgnoreMode(join(repo, "src"), repo, rg14)).toBe("walker");
+    expect(await ripgrepIgnoreMode(join(repo, "src"), repo, rg13)).toBe("as-is");
+    // Outside a repository, every rg reads it.
+    expect(await ripgrepIgnoreMode(join(base, "other", "sub"), join(base, "other"), rg13)).toBe(
+      "as-is",
+    );
+    await writeFile(join(base, ".gitignore"), "*.tmp\n");
+    expect(await ripgrepIgnoreMode(join(base, "other", "sub"), join(base, "other"), rg13)).toBe(
+      "walker",
+    );
+    // A .ignore above a repository: read by both.
+    await writeFile(join(base, "home", ".ignore"), "*.bak\n");
+    expect(await ripgrepIgnoreMode(join(repo, "src"), repo, rg13)).toBe("walker");
     // An added folder outside the workspace is judged from itself.
-    expect(await ripgrepIgnoreMode(join(base, "other"), repo)).toBe("as-is");
-    expect(await ripgrepIgnoreMode(repo, undefined)).toBe("as-is");
+    expect(await ripgrepIgnoreMode(join(base, "other"), repo, rg14)).toBe("no-parent");
+    expect(await ripgrepIgnoreMode(repo, undefined, rg14)).toBe("as-is");
   });
 });
 

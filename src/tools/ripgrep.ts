@@ -1,6 +1,9 @@
 // Finding the ripgrep binary (for Grep and Glob) and running one Grep search with it: args array,
 // no shell, killed on abort, output parsed into the result both Grep backends share.
 
+import { execFile } from "node:child_process";
+import { stat } from "node:fs/promises";
+import { basename, join } from "node:path";
 import { findOnPath, isExecutableFile } from "../config/index.ts";
 import type { GrepFile, GrepLine, GrepOutcome, GrepSearch } from "./grep.ts";
 import { ignoreFilesAbove } from "./file-walk.ts";
@@ -33,11 +36,46 @@ export function findRipgrep(
 export async function ripgrepIgnoreMode(
   target: string,
   boundary: string | undefined,
+  ripgrep: string,
 ): Promise<"as-is" | "no-parent" | "walker"> {
   if (boundary === undefined) return "as-is";
   const above = await ignoreFilesAbove(isWithin(boundary, target) ? boundary : target);
-  if (above.files.length === 0) return "as-is";
+  let files = above.files;
+  // ripgrep 13 reads only `.ignore` and `.rgignore` above a repository's root; 14 reads
+  // `.gitignore` there too (with --no-require-git). Counting what this rg really reads keeps
+  // most searches of a sub-folder on rg for users of 13 with a `~/.gitignore`.
+  if (files.length > 0 && (await readsNoGitignoreAboveRepository(ripgrep, above.top))) {
+    files = files.filter((file) => [".ignore", ".rgignore"].includes(basename(file)));
+  }
+  if (files.length === 0) return "as-is";
   return target === above.top ? "no-parent" : "walker";
+}
+
+async function readsNoGitignoreAboveRepository(ripgrep: string, top: string): Promise<boolean> {
+  const inRepository = await stat(join(top, ".git")).then(
+    () => true,
+    () => false,
+  );
+  if (!inRepository) return false;
+  const major = await majorVersion(ripgrep);
+  return major !== undefined && major < 14;
+}
+
+const majorVersions = new Map<string, Promise<number | undefined>>();
+
+/** The binary's major version from `rg --version`, asked once per binary; undefined if unknown. */
+function majorVersion(ripgrep: string): Promise<number | undefined> {
+  let known = majorVersions.get(ripgrep);
+  if (known === undefined) {
+    known = new Promise((resolve) => {
+      execFile(ripgrep, ["--version"], { timeout: 5_000 }, (error, stdout) => {
+        const major = error ? undefined : /^ripgrep (\d+)\./.exec(stdout)?.[1];
+        resolve(major === undefined ? undefined : Number(major));
+      });
+    });
+    majorVersions.set(ripgrep, known);
+  }
+  return known;
 }
 
 /** The arguments for one search; exported for the benchmark, which times rg with the same ones. */
