@@ -191,6 +191,59 @@ describe("walkFiles", () => {
   });
 });
 
+describe("walkFiles, on ignore-file precedence, lists what rg --files lists", () => {
+  // Each expectation was checked against ripgrep 13 (`rg --files --hidden --no-require-git`).
+  it("lets a match in .ignore beat one in a deeper .gitignore", async () => {
+    await tree({
+      "a/.gitignore": "**/b\n",
+      ".ignore": "!a/b\n",
+      "a/b/.gitignore": "",
+      "a/b/x.ts": "",
+    });
+    expect(await list({ includeHidden: true })).toEqual([
+      ".ignore",
+      "a/.gitignore",
+      "a/b/.gitignore",
+      "a/b/x.ts",
+    ]);
+  });
+
+  it("lets an ignoring .ignore beat a re-including deeper .gitignore", async () => {
+    await tree({ ".ignore": "*.ts\n", "a/.gitignore": "!x.ts\n", "a/x.ts": "", "a/y.js": "" });
+    expect(await list()).toEqual(["a/y.js"]);
+  });
+
+  it("lets .rgignore beat a deeper .ignore", async () => {
+    await tree({ ".rgignore": "*.ts\n", "a/.ignore": "!x.ts\n", "a/x.ts": "", "a/y.js": "" });
+    expect(await list()).toEqual(["a/y.js"]);
+  });
+
+  it("lets .gitignore beat .git/info/exclude", async () => {
+    await tree({
+      ".gitignore": "*.ts\n",
+      "a.ts": "",
+      "b.js": "",
+      ".git/info/exclude": "!a.ts\nb.js\n",
+    });
+    expect(await list()).toEqual([]);
+  });
+
+  it("keeps applying a pattern to the files of a folder a deeper file re-included", async () => {
+    await tree({ ".gitignore": "a/**\n", "a/.gitignore": "!b\n", "a/b/x.ts": "", "a/y.ts": "" });
+    expect(await list({ includeHidden: true })).toEqual([".gitignore"]);
+  });
+
+  it("keeps applying rules above the root to its files when they exclude the root too", async () => {
+    await tree({ ".gitignore": "/a\na/**\n", "a/x.ts": "" });
+    expect(await list({ root: join(root, "a"), ignoreBoundary: root })).toEqual([]);
+  });
+
+  it("matches ignore patterns case-sensitively", async () => {
+    await tree({ ".gitignore": "*.LOG\n", "z.log": "", "Z.LOG": "" });
+    expect(await list()).toEqual(["z.log"]);
+  });
+});
+
 describe("ignoreScope", () => {
   it("answers for a folder's entries and for entries of its sub-folders", async () => {
     await tree(IGNORES);

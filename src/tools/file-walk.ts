@@ -77,16 +77,39 @@ export async function* walkFiles(options: WalkOptions): AsyncGenerator<WalkedFil
   }
 }
 
+const GIT_EXCLUDE = join(".git", "info", "exclude");
+
+/**
+ * The ignore-file kinds in ripgrep's order of precedence. rg asks each kind's files in turn,
+ * deepest first, and the first kind with a match decides: a `.ignore` at the root beats a deeper
+ * `.gitignore`, whatever the depths.
+ */
+const KINDS = [".rgignore", ".ignore", ".gitignore", GIT_EXCLUDE] as const;
+
+/** The patterns of one ignore file. */
+interface Matcher {
+  ignore: Ignore;
+  /** Every pattern matches by name at any depth: testing the bare name alone decides, quickly. */
+  byName: boolean;
+  /** Each pattern on its own, in file order (built on first need, shared by cache-fresh copies). */
+  patterns: () => readonly Pattern[];
+  /** Every pattern as a negation, together: whether any of them matches the path itself. */
+  any: () => Ignore;
+}
+
+interface Pattern {
+  /** The pattern as a negation, which can never exclude a parent folder (see ownVerdict). */
+  negated: Ignore;
+  /** The original pattern re-includes (starts with "!"). */
+  reincludes: boolean;
+}
+
+type Verdict = "ignore" | "include" | undefined;
+
 /** The ignore rules of one folder, and how to turn a walk-relative path into one relative to it. */
 interface Rules {
-  ignore: Ignore;
-  /**
-   * The same files' patterns that match at any depth (no "/" but a trailing one), tested on a
-   * bare name when a verdict would otherwise only be inherited from a folder the walk entered.
-   */
-  floating: Ignore;
-  /** Every pattern is floating: `floating` alone, on a bare name, decides. */
-  allFloating: boolean;
+  /** The folder's ignore files, indexed like KINDS; undefined where it has none with patterns. */
+  matchers: readonly (Matcher | undefined)[];
   /** Prepended to walk-relative paths (rules from above the root), or "". */
   prefix: string;
   /** Stripped from walk-relative paths (rules from below the root), or "". */
@@ -291,44 +314,70 @@ async function readFolder(absolute: string): Promise<Dirent[]> {
 function freshCaches(rules: Rules): Rules {
   return {
     ...rules,
-    ignore: rules.allFloating ? rules.ignore : ignore().add(rules.ignore),
-    floating: ignore().add(rules.floating),
+    matchers: rules.matchers.map((matcher) => {
+      if (!matcher) return undefined;
+      let any: Ignore | undefined;
+      return {
+        ...matcher,
+        ignore: newIgnore().add(matcher.ignore),
+        any: () => (any ??= newIgnore().add(matcher.any())),
+      };
+    }),
     parent: rules.parent && freshCaches(rules.parent),
   };
 }
 
 /**
- * Whether a path is ignored: the deepest rules file with a verdict on the path itself wins, as in
- * git. A verdict a file inherits from its folder is set aside, because the walk only reaches a
- * folder that was not ignored (or that is the root, which is never ignored).
+ * Whether a path is ignored, as ripgrep decides: for each kind of ignore file in KINDS order,
+ * the deepest file of that kind with a pattern matching the path itself decides. Files inside
+ * an excluded folder need no verdict of their own: the walk never enters that folder.
  */
 function isIgnored(rules: Rules, path: string, isDir: boolean): boolean {
-  for (let level: Rules | undefined = rules; level; level = level.parent) {
-    if (level.allFloating) {
-      // Every pattern matches by name at any depth: the name alone decides, quickly.
-      const name = path.slice(path.lastIndexOf("/") + 1);
-      const verdict = level.floating.test(isDir ? `${name}/` : name);
-      if (verdict.unignored) return false;
-      if (verdict.ignored) return true;
-      continue;
+  for (let kind = 0; kind < KINDS.length; kind++) {
+    for (let level: Rules | undefined = rules; level; level = level.parent) {
+      const matcher = level.matchers[kind];
+      if (matcher === undefined) continue;
+      const verdict = ownVerdict(matcher, level.prefix + path.slice(level.base.length), isDir);
+      if (verdict !== undefined) return verdict === "ignore";
     }
-    const local = level.prefix + path.slice(level.base.length);
-    const verdict = level.ignore.test(isDir ? `${local}/` : local);
-    if (verdict.unignored) return false;
-    if (!verdict.ignored) continue;
-    const parentEnd = local.lastIndexOf("/");
-    if (parentEnd > 0 && level.ignore.test(local.slice(0, parentEnd + 1)).ignored) {
-      // Inherited from a folder these rules exclude but the walk entered anyway (the root, or
-      // one a deeper file re-included): only the path's own matches count.
-      const name = local.slice(parentEnd + 1);
-      const own = level.floating.test(isDir ? `${name}/` : name);
-      if (own.unignored) return false;
-      if (own.ignored) return true;
-      continue;
-    }
-    return true;
   }
   return false;
+}
+
+/** The last of the matcher's patterns to match the path itself (not a folder above it). */
+function ownVerdict(matcher: Matcher, local: string, isDir: boolean): Verdict {
+  if (matcher.byName) {
+    const name = local.slice(local.lastIndexOf("/") + 1);
+    return verdictOf(matcher.ignore.test(isDir ? `${name}/` : name));
+  }
+  const verdict = verdictOf(matcher.ignore.test(isDir ? `${local}/` : local));
+  if (verdict !== "ignore") return verdict;
+  // `ignore` also reports a path as excluded when a folder above it is. The walk entered that
+  // folder all the same (the root, or one a file of higher precedence re-included), so only the
+  // patterns matching the path itself count: each is tried alone, as a negation, which no
+  // folder above can override.
+  const parentEnd = local.lastIndexOf("/");
+  if (parentEnd <= 0 || !matcher.ignore.test(local.slice(0, parentEnd + 1)).ignored) return verdict;
+  const target = isDir ? `${local}/` : local;
+  if (!matcher.any().test(target).unignored) return undefined;
+  const patterns = matcher.patterns();
+  for (let i = patterns.length - 1; i >= 0; i--) {
+    const pattern = patterns[i];
+    // A throwaway copy: a kept one would cache every path it is asked about.
+    if (pattern && newIgnore().add(pattern.negated).test(target).unignored) {
+      return pattern.reincludes ? "include" : "ignore";
+    }
+  }
+  return undefined;
+}
+
+function verdictOf(result: { ignored: boolean; unignored: boolean }): Verdict {
+  return result.ignored ? "ignore" : result.unignored ? "include" : undefined;
+}
+
+/** ripgrep matches ignore patterns case-sensitively (`ignore` defaults to ignoring case). */
+function newIgnore(): Ignore {
+  return ignore({ ignoreCase: false });
 }
 
 function names(entries: Dirent[]): (name: string) => boolean {
@@ -343,17 +392,12 @@ async function folderRules(
   above: Rules | undefined,
   has: (name: string) => boolean,
 ): Promise<Rules | undefined> {
-  const sources: string[] = [];
-  // Lowest precedence first: later rules override earlier ones.
-  if (has(".git")) sources.push(join(".git", "info", "exclude"));
-  if (has(".gitignore")) sources.push(".gitignore");
-  if (has(".ignore")) sources.push(".ignore");
-  if (has(".rgignore")) sources.push(".rgignore");
-  if (sources.length === 0) return above;
-  const texts = await Promise.all(sources.map((name) => readText(join(absolute, name))));
-  if (texts.every((text) => text.trim() === "")) return above;
+  const wanted = (kind: string): boolean => has(kind === GIT_EXCLUDE ? ".git" : kind);
+  if (!KINDS.some(wanted)) return above;
+  const matchers = await matchersIn(absolute, wanted);
+  if (!matchers) return above;
   const base = path === "" ? "" : `${path}/`;
-  return { ...rulesFrom(texts), prefix: "", base, parent: above };
+  return { matchers, prefix: "", base, parent: above };
 }
 
 /** Ignore rules as they apply to one folder's entries, for listing folders without a walk. */
@@ -391,13 +435,14 @@ async function rulesAbove(root: string, boundary: string | undefined): Promise<R
   } else folders = [];
   let rules: Rules | undefined;
   for (const folder of folders.reverse()) {
-    const sources = [".gitignore", ".ignore", ".rgignore"];
-    if (folder === repository) sources.unshift(join(".git", "info", "exclude"));
-    const texts = await Promise.all(sources.map((name) => readText(join(folder, name))));
-    if (texts.every((text) => text.trim() === "")) continue;
+    const matchers = await matchersIn(
+      folder,
+      (kind) => kind !== GIT_EXCLUDE || folder === repository,
+    );
+    if (!matchers) continue;
     const prefix = `${relative(folder, root).split(sep).join("/")}/`;
     // The root is walked even when these rules exclude it (like an explicit path given to rg).
-    rules = { ...rulesFrom(texts), prefix, base: "", parent: rules };
+    rules = { matchers, prefix, base: "", parent: rules };
   }
   return rules;
 }
@@ -442,20 +487,43 @@ function hasRules(text: string): boolean {
   return text.split(/\r?\n/).some((line) => !/^\s*(#|$)/.test(line));
 }
 
-/** One matcher from several ignore files' texts, later ones overriding earlier ones. */
-function rulesFrom(texts: readonly string[]): Pick<Rules, "ignore" | "floating" | "allFloating"> {
-  const rules = ignore();
-  const floating = ignore();
-  let allFloating = true;
+/**
+ * A folder's ignore files of the kinds `wanted` accepts, as matchers indexed like KINDS;
+ * undefined when none of them has a pattern.
+ */
+async function matchersIn(
+  folder: string,
+  wanted: (kind: string) => boolean,
+): Promise<(Matcher | undefined)[] | undefined> {
+  const texts = await Promise.all(
+    KINDS.map(async (kind) => (wanted(kind) ? readText(join(folder, kind)) : "")),
+  );
+  const matchers = texts.map(matcherFrom);
+  return matchers.some((matcher) => matcher !== undefined) ? matchers : undefined;
+}
+
+/** The matcher for one ignore file's text; undefined when it has no patterns. */
+function matcherFrom(text: string): Matcher | undefined {
+  if (!hasRules(text)) return undefined;
   // A string is split into lines; an array element would be taken as a single pattern.
-  for (const text of texts) {
-    rules.add(text);
-    const lines = text.split(/\r?\n/).filter((line) => !/^\s*(#|$)/.test(line));
-    const floatingLines = lines.filter(isFloating);
-    floating.add(floatingLines);
-    if (floatingLines.length < lines.length) allFloating = false;
-  }
-  return { ignore: rules, floating, allFloating };
+  const rules = newIgnore().add(text);
+  const lines = text
+    .replace(/^\uFEFF/, "")
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== "" && !line.startsWith("#"));
+  let patterns: readonly Pattern[] | undefined;
+  let any: Ignore | undefined;
+  const each = (): readonly Pattern[] =>
+    (patterns ??= lines.map((line) => {
+      const reincludes = line.startsWith("!");
+      return { negated: newIgnore().add(reincludes ? line : `!${line}`), reincludes };
+    }));
+  return {
+    ignore: rules,
+    byName: lines.every(isFloating),
+    patterns: each,
+    any: () => (any ??= newIgnore().add(each().map((pattern) => pattern.negated))),
+  };
 }
 
 /** A pattern that matches at any depth: no "/" except a trailing one or a leading "**\/". */

@@ -9,6 +9,21 @@
  * parentheses becomes literal too.
  */
 export function literalParens(glob: string): string {
+  return escapeParens(glob, true);
+}
+
+/**
+ * A glob of rg's (`--glob`, after its own leading `!`) as picomatch should compile it. rg's globs
+ * have no extglobs and no negation: `*(1).txt` is a name ending in "(1).txt", and `!x` a name
+ * starting with "!".
+ */
+export function ripgrepGlob(glob: string): string {
+  const literal = escapeParens(glob, false);
+  return literal.startsWith("!") ? `\\${literal}` : literal;
+}
+
+/** The glob with its parentheses escaped, but for those of extglobs when `extglobs` is true. */
+function escapeParens(glob: string, extglobs: boolean): string {
   if (!glob.includes("(")) return glob;
   let out = "";
   /** One entry per open parenthesis: true for an extglob group. */
@@ -30,7 +45,7 @@ export function literalParens(glob: string): string {
       }
     }
     if (c === "(") {
-      const extglob = i > 0 && "@!+*?".includes(glob[i - 1] ?? "");
+      const extglob = extglobs && i > 0 && "@!+*?".includes(glob[i - 1] ?? "");
       open.push(extglob);
       out += extglob ? c : "\\(";
       continue;

@@ -7,7 +7,7 @@ import { basename, join, relative, sep } from "node:path";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import picomatch from "picomatch";
 import { walkFiles } from "./file-walk.ts";
-import { literalParens } from "./glob-syntax.ts";
+import { ripgrepGlob } from "./glob-syntax.ts";
 import type { GrepFile, GrepLine, GrepOutcome, GrepSearch } from "./grep.ts";
 import { translateRustRegex } from "./grep-regex.ts";
 import { isWithin } from "./paths.ts";
@@ -385,7 +385,7 @@ function compileOverride(glob: string): Override {
   // In rg (and gitignore) "a/**" matches what is inside a, never a file named "a"; picomatch's
   // globstar also matches nothing at all there.
   if (pattern.endsWith("/**")) pattern += "/*";
-  const test = picomatch(literalParens(pattern), { dot: true });
+  const test = picomatch(ripgrepGlob(pattern), { dot: true });
   const matches = (full: string, name: string, isDir: boolean): boolean =>
     (!dirOnly || isDir) && test(anchored ? full : name);
   const prunedFolders = new Map<string, boolean>();

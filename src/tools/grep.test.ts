@@ -461,6 +461,22 @@ describe.each(backends)("Grep with $name, checked from outside", ({ tool, availa
       );
     },
   );
+
+  test.runIf(available)(
+    "a glob has no extglobs or inner negation: *(1) and a second ! are plain characters",
+    async () => {
+      const root = await workspace({ "x(1).txt": "hit\n", "x1.txt": "hit\n", "!x": "hit\n" });
+      expect((await grep(tool, root, { pattern: "hit", glob: "!*(1).txt" })).text).toBe(
+        "Found 2 files\n!x\nx1.txt",
+      );
+      expect((await grep(tool, root, { pattern: "hit", glob: "*(1).txt" })).text).toBe(
+        "Found 1 file\nx(1).txt",
+      );
+      expect((await grep(tool, root, { pattern: "hit", glob: "!!x" })).text).toBe(
+        "Found 2 files\nx1.txt\nx(1).txt",
+      );
+    },
+  );
 });
 
 describe("Grep backends", () => {
