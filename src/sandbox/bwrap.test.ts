@@ -4,7 +4,7 @@ import type { SandboxPolicy } from "./policy.ts";
 
 const policy: SandboxPolicy = {
   workspaceRoots: ["/ws"],
-  writableRoots: ["/ws/.git", "/ws", "/tmp/cairn-1"],
+  writableRoots: ["/ws/.git", "/ws"],
   protectedPaths: [
     { path: "/ws/.git/hooks", state: { type: "dir" } },
     { path: "/ws/.claude", state: { type: "missing", placeholder: "dir" } },
@@ -16,6 +16,7 @@ const policy: SandboxPolicy = {
     { path: "/tmp/.X11-unix/X0", type: "other" },
   ],
   privateTmp: "/tmp/cairn-1/sandbox-tmp",
+  sessionDir: "/tmp/cairn-1",
   network: "none",
 };
 
@@ -45,8 +46,8 @@ describe("bwrapArgs", () => {
       "--ro-bind /proc/sys",
       "--ro-bind-try /proc/sysrq-trigger",
       "--bind /tmp",
+      "--ro-bind /tmp/cairn-1",
       "--bind /ws",
-      "--bind /tmp/cairn-1",
       "--bind /ws/.git",
       "--tmpfs /run/user",
       "--ro-bind /run/docker.sock",

@@ -33,6 +33,9 @@ export function bwrapArgs(policy: SandboxPolicy, argv: readonly string[], cwd: s
   args.push("--ro-bind", "/proc/sys", "/proc/sys");
   args.push("--ro-bind-try", "/proc/sysrq-trigger", "/proc/sysrq-trigger");
   args.push("--bind", policy.privateTmp, "/tmp");
+  // The session folder under the host's /tmp: readable where cairn's notes say its files are,
+  // never writable (its private tmp, inside it, is writable as /tmp only).
+  args.push("--ro-bind", policy.sessionDir, policy.sessionDir);
   for (const root of byDepth(policy.writableRoots)) args.push("--bind", root, root);
   for (const hidden of policy.hiddenPaths) {
     if (isInside("/tmp", hidden.path)) continue; // the private /tmp hides it already

@@ -10,7 +10,8 @@ const policy: SandboxPolicy = {
     { path: "/ws/.mcp.json", state: { type: "missing", placeholder: "dir" } },
   ],
   hiddenPaths: [],
-  privateTmp: "/tmp/x",
+  privateTmp: "/tmp/x/sandbox-tmp",
+  sessionDir: "/tmp/x",
   network: "none",
 };
 

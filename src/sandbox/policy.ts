@@ -41,9 +41,13 @@ export interface SandboxPolicy {
   workspaceRoots: readonly string[];
   /**
    * Real paths the command may write: the workspace roots, added folders, git folders (also
-   * those a `.git` file points to), cairn's session temp folder. Everything else is read-only.
+   * those a `.git` file points to). Everything else is read-only, cairn's session folder (with
+   * the whole outputs and job logs cairn writes there) included: a command that could plant a
+   * link there could make cairn, outside the sandbox, write through it.
    */
   writableRoots: readonly string[];
+  /** cairn's session folder: visible at its own path, read-only (bubblewrap hides /tmp). */
+  sessionDir: string;
   /** Read-only inside the writable roots; mounted after them so they win. */
   protectedPaths: readonly ProtectedPath[];
   hiddenPaths: readonly HiddenPath[];

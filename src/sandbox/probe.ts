@@ -22,7 +22,7 @@ import {
 export interface ProbeInput {
   /** The workspace root and added folders. */
   roots: readonly string[];
-  /** cairn's session temp folder: writable, holds `privateTmp`. */
+  /** cairn's session temp folder: read-only to the command, holds `privateTmp`. */
   tempDir: string;
   privateTmp: string;
   network: SandboxNetwork;
@@ -64,7 +64,7 @@ export async function probeSandboxPolicy(input: ProbeInput): Promise<SandboxPoli
     }
   }
 
-  const writableRoots = unique([...roots, ...allGitDirs.map((dir) => dir.path), tempDir]);
+  const writableRoots = unique([...roots, ...allGitDirs.map((dir) => dir.path)]);
   let protectedPaths = await Promise.all(
     wanted.map((entry) => probeEntry(entry, input.isPlaceholder)),
   );
@@ -78,6 +78,7 @@ export async function probeSandboxPolicy(input: ProbeInput): Promise<SandboxPoli
     protectedPaths: prune(protectedPaths, writableRoots),
     hiddenPaths: await hiddenPaths(input.hide, writableRoots),
     privateTmp: input.privateTmp,
+    sessionDir: tempDir,
     network: input.network,
   };
 }

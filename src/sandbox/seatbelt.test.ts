@@ -4,11 +4,7 @@ import { sbplString, seatbeltArgs, seatbeltProfile } from "./seatbelt.ts";
 
 const policy: SandboxPolicy = {
   workspaceRoots: ["/Users/ann/my repo"],
-  writableRoots: [
-    "/Users/ann/my repo",
-    "/Users/ann/my repo/.git",
-    "/private/var/folders/x/T/cairn-1",
-  ],
+  writableRoots: ["/Users/ann/my repo", "/Users/ann/my repo/.git"],
   protectedPaths: [
     { path: "/Users/ann/my repo/.git/hooks", state: { type: "dir" } },
     { path: "/Users/ann/my repo/.git/config", state: { type: "file" } },
@@ -21,6 +17,7 @@ const policy: SandboxPolicy = {
   ],
   hiddenPaths: [],
   privateTmp: "/private/var/folders/x/T/cairn-1/sandbox-tmp",
+  sessionDir: "/private/var/folders/x/T/cairn-1",
   network: "none",
 };
 

@@ -1,7 +1,11 @@
 // Bounded capture of a command's output: the first and last characters stay in memory, the whole
 // output is spilled to a file, and an over-long output is shown cut in the middle with a marker.
 
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, constants, openSync, writeSync } from "node:fs";
+
+/** Create, write-only, failing if the name exists or is a link (O_NOFOLLOW is 0 on Windows). */
+const newFileFlags =
+  constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
 
 export interface OutputBufferOptions {
   /** How many of the first characters stay in memory. */
@@ -86,7 +90,8 @@ export function createOutputBuffer(options: OutputBufferOptions): OutputBuffer {
 
   const startSpilling = (): void => {
     try {
-      fd = openSync(spillPath, "w", 0o600);
+      // A new file only, never through a link: cairn writes here from outside the sandbox.
+      fd = openSync(spillPath, newFileFlags, 0o600);
     } catch (error) {
       spill = { type: "failed", path: spillPath, reason: errorText(error) };
       return;
