@@ -16,7 +16,7 @@ export async function main(argv: readonly string[], version: string): Promise<vo
   const onSignal = (name: NodeJS.Signals): void => {
     signals++;
     // A second signal means "stop now": the first one is already winding the run down.
-    if (signals > 1) process.exit(name === "SIGTERM" ? 143 : name === "SIGHUP" ? 129 : 130);
+    if (signals > 1) process.exit(signalExitCode(name));
     controller.abort(name);
   };
   let routed: ((signal: NodeJS.Signals) => void) | undefined;
@@ -32,9 +32,9 @@ export async function main(argv: readonly string[], version: string): Promise<vo
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
     // The interactive UI handles its terminal going away itself (see run-interactive.ts).
     if (routed) return;
-    // EIO: the terminal closed under a run (the SIGHUP that follows winds it down).
+    // EIO: the terminal closed under the run, as a SIGHUP says (and exits 129 for).
     if (error.code !== "EPIPE" && error.code !== "EIO") throw error;
-    controller.abort("EPIPE");
+    controller.abort(error.code === "EIO" ? "SIGHUP" : "EPIPE");
   });
 
   let code: number;
@@ -70,6 +70,9 @@ async function dispatch(
       // Loaded only here: print mode never pays for React and Ink.
       const { favourSmallHeap } = await import("../tui/memory-profile.ts");
       favourSmallHeap();
+      // Until the UI routes signals to itself (after the trust question and session set-up),
+      // a signal ends cairn at once: there is no run to wind down yet.
+      route((name) => process.exit(signalExitCode(name)));
       const { runInteractive } = await import("../tui/run-interactive.ts");
       return runInteractive(args, cwd, {
         stdin: process.stdin,
@@ -120,4 +123,9 @@ function flush(stream: NodeJS.WriteStream): Promise<void> {
     if (stream.writableLength === 0 || stream.destroyed) resolve();
     else stream.write("", () => resolve());
   });
+}
+
+/** The exit code of a process ended by `signal`: 128 plus its number, as shells report it. */
+function signalExitCode(signal: NodeJS.Signals): number {
+  return signal === "SIGTERM" ? 143 : signal === "SIGHUP" ? 129 : 130;
 }

@@ -317,10 +317,17 @@ function freshCaches(rules: Rules): Rules {
     matchers: rules.matchers.map((matcher) => {
       if (!matcher) return undefined;
       let any: Ignore | undefined;
+      let patterns: readonly Pattern[] | undefined;
       return {
         ...matcher,
         ignore: newIgnore().add(matcher.ignore),
         any: () => (any ??= newIgnore().add(matcher.any())),
+        // Copied once per folder, not once per file tested (ownVerdict tries each in turn).
+        patterns: () =>
+          (patterns ??= matcher.patterns().map((pattern) => ({
+            ...pattern,
+            negated: newIgnore().add(pattern.negated),
+          }))),
       };
     }),
     parent: rules.parent && freshCaches(rules.parent),
@@ -363,8 +370,8 @@ function ownVerdict(matcher: Matcher, local: string, isDir: boolean): Verdict {
   const patterns = matcher.patterns();
   for (let i = patterns.length - 1; i >= 0; i--) {
     const pattern = patterns[i];
-    // A throwaway copy: a kept one would cache every path it is asked about.
-    if (pattern && newIgnore().add(pattern.negated).test(target).unignored) {
+    // The folder's own copy (freshCaches): its cache goes with the folder.
+    if (pattern?.negated.test(target).unignored) {
       return pattern.reincludes ? "include" : "ignore";
     }
   }
@@ -453,7 +460,7 @@ async function rulesAbove(root: string, boundary: string | undefined): Promise<R
  * may read but the walker does not: `.gitignore`, `.ignore` and `.rgignore` in every folder
  * above, and the `.git/info/exclude` of a repository above. (ripgrep 13 stops reading
  * `.gitignore` at a repository root; ripgrep 14 with --no-require-git, as cairn runs it, does
- * not: counting them either way keeps the answer right for both.) Grep and Glob keep rg from
+ * not: ripgrepIgnoreMode keeps only what the rg in use reads.) Grep and Glob keep rg from
  * these, or leave it aside, when there are any: a `~/.gitignore` kept as git's global excludes
  * file would otherwise hide files in every project below it.
  */

@@ -108,6 +108,11 @@ describe("ripgrepIgnoreMode", () => {
     // A .ignore above a repository: read by both.
     await writeFile(join(base, "home", ".ignore"), "*.bak\n");
     expect(await ripgrepIgnoreMode(join(repo, "src"), repo, rg13)).toBe("walker");
+    // A "ripgrep" that never answers counts as an unknown version (the safe side), in time.
+    const stuck = await script(join(base, "rg-stuck"), "trap '' TERM; sleep 30 & wait");
+    const started = Date.now();
+    expect(await ripgrepIgnoreMode(join(repo, "src"), repo, stuck)).toBe("walker");
+    expect(Date.now() - started).toBeLessThan(15_000);
     // An added folder outside the workspace is judged from itself.
     expect(await ripgrepIgnoreMode(join(base, "other"), repo, rg14)).toBe("no-parent");
     expect(await ripgrepIgnoreMode(repo, undefined, rg14)).toBe("as-is");

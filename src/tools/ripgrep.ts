@@ -1,7 +1,6 @@
 // Finding the ripgrep binary (for Grep and Glob) and running one Grep search with it: args array,
 // no shell, killed on abort, output parsed into the result both Grep backends share.
 
-import { execFile } from "node:child_process";
 import { stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { findOnPath, isExecutableFile } from "../config/index.ts";
@@ -62,16 +61,46 @@ async function readsNoGitignoreAboveRepository(ripgrep: string, top: string): Pr
 }
 
 const majorVersions = new Map<string, Promise<number | undefined>>();
+/** How long `rg --version` may take; past it the version is unknown (the safe side). */
+const VERSION_TIMEOUT_MS = 3_000;
 
-/** The binary's major version from `rg --version`, asked once per binary; undefined if unknown. */
+/**
+ * The binary's major version from `rg --version`, asked once per binary; undefined if unknown.
+ * Always settles within VERSION_TIMEOUT_MS: a `CAIRN_RIPGREP` that hangs, or leaves a child
+ * holding its output, is killed with its process group and counts as unknown.
+ */
 function majorVersion(ripgrep: string): Promise<number | undefined> {
   let known = majorVersions.get(ripgrep);
   if (known === undefined) {
     known = new Promise((resolve) => {
-      execFile(ripgrep, ["--version"], { timeout: 5_000 }, (error, stdout) => {
-        const major = error ? undefined : /^ripgrep (\d+)\./.exec(stdout)?.[1];
-        resolve(major === undefined ? undefined : Number(major));
+      let output = "";
+      const child = spawnInGroup(ripgrep, ["--version"], {
+        cwd: process.cwd(),
+        env: process.env,
+        stdio: ["ignore", "pipe", "ignore"],
       });
+      const settle = (major: number | undefined): void => {
+        clearTimeout(timer);
+        resolve(major);
+      };
+      const timer = setTimeout(() => {
+        if (child.pid !== undefined) {
+          try {
+            process.kill(-child.pid, "SIGKILL");
+          } catch {
+            // ESRCH: the group is gone already.
+          }
+        }
+        settle(undefined);
+      }, VERSION_TIMEOUT_MS);
+      child.stdout?.setEncoding("utf8");
+      child.stdout?.on("data", (chunk: string) => {
+        output += chunk;
+        const major = /^ripgrep (\d+)\./.exec(output)?.[1];
+        if (major !== undefined) settle(Number(major));
+      });
+      child.on("error", () => settle(undefined));
+      child.on("close", () => settle(undefined));
     });
     majorVersions.set(ripgrep, known);
   }
