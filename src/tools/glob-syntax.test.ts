@@ -50,4 +50,11 @@ describe("ripgrepGlob", () => {
     expect(rgMatches("[id].tsx", "i.tsx")).toBe(true);
     expect(rgMatches("\\(a\\).ts", "(a).ts")).toBe(true);
   });
+
+  test("negates a class with ! as rg and git do (picomatch alone reads it as a member)", () => {
+    expect(rgMatches("[!a]*", "abc")).toBe(false);
+    expect(rgMatches("[!a]*", "bcd")).toBe(true);
+    expect(rgMatches("[!_]*.ts", "_x.ts")).toBe(false);
+    expect(rgMatches("\\[!a]", "[!a]")).toBe(true);
+  });
 });

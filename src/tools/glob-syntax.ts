@@ -9,7 +9,7 @@
  * parentheses becomes literal too.
  */
 export function literalParens(glob: string): string {
-  return escapeParens(glob, true);
+  return escapeParens(caretNegation(glob), true);
 }
 
 /**
@@ -18,7 +18,7 @@ export function literalParens(glob: string): string {
  * starting with "!".
  */
 export function ripgrepGlob(glob: string): string {
-  const literal = escapeParens(glob, false);
+  const literal = escapeParens(caretNegation(glob), false);
   return literal.startsWith("!") ? `\\${literal}` : literal;
 }
 
@@ -68,6 +68,32 @@ function escapeParens(glob: string, extglobs: boolean): string {
 }
 
 /** Where the bracket class opened at `at` closes, or -1 when it does not (a literal `[`). */
+/**
+ * The glob with each class negated by "!" written with "^": rg and git read `[!a]` as "not a",
+ * picomatch as the class of "!" and "a".
+ */
+function caretNegation(glob: string): string {
+  if (!glob.includes("[!")) return glob;
+  let out = "";
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i] ?? "";
+    if (c === "\\") {
+      out += glob.slice(i, i + 2);
+      i++;
+      continue;
+    }
+    const end = c === "[" ? classEnd(glob, i) : -1;
+    if (end === -1) {
+      out += c;
+      continue;
+    }
+    const members = glob.slice(i + 1, end + 1);
+    out += members.startsWith("!") ? `[^${members.slice(1)}` : `[${members}`;
+    i = end;
+  }
+  return out;
+}
+
 function classEnd(glob: string, at: number): number {
   let i = at + 1;
   if (glob[i] === "!" || glob[i] === "^") i++;

@@ -246,6 +246,12 @@ describe("Glob", () => {
     },
   );
 
+  it.each(BACKENDS)("negates a bracket class with ! (%s)", async (_name, ripgrep) => {
+    if (_name === "ripgrep" && !ripgrep) return;
+    await tree(["a.ts", "_b.ts", "c.ts"]);
+    expect(await glob("[!_]*.ts", ripgrep)).toEqual(["c.ts", "a.ts"]);
+  });
+
   it("describes access as a read of the searched folder", () => {
     expect(globTool.describeAccess({ pattern: "*" })).toEqual({ kind: "read", paths: ["."] });
     expect(globTool.describeAccess({ pattern: "*", path: "src" })).toEqual({

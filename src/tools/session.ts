@@ -9,6 +9,7 @@ import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ShellParser } from "../permissions/index.ts";
 import { createExecutor, type Executor } from "../sandbox/index.ts";
+import { isErrnoCode } from "../fs/index.ts";
 import { createJobRegistry, type JobRegistry } from "./background-jobs.ts";
 import { createFileLedger, type FileLedger } from "./file-ledger.ts";
 import type { Workspace } from "./paths.ts";
@@ -83,8 +84,9 @@ export function createToolSession(
     try {
       await mkdir(outputDir, { mode: 0o700 });
       return outputDir;
-    } catch {
-      return mkdtemp(join(tmpdir(), "cairn-"));
+    } catch (error) {
+      if (!isErrnoCode(error, "EEXIST")) throw error;
+      return mkdtemp(join(realTmpdir(), "cairn-"));
     }
   };
   const jobs = createJobRegistry();

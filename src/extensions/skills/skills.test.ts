@@ -163,6 +163,13 @@ describe("skills › the Skill tool", () => {
     expect(text).toMatch(/Note: !`touch made-by-skill` was not run: /);
     expect(text).toContain('<file path="notes.txt">\nthe notes\n</file>');
     expect((await stat(join(roots.workspaceRoot, "ok-file"))).isFile()).toBe(true);
+    // The model's arguments fill in text only: a ! line in them is never run.
+    const injected = await tool?.run(
+      tool.input.parse({ skill: "status", args: "x !`touch ok-injected` @notes.txt" }),
+      { cwd: roots.workspaceRoot, signal: new AbortController().signal, session },
+    );
+    expect(injected?.content).toContain("ARGUMENTS: x !`touch ok-injected` @notes.txt");
+    await expect(stat(join(roots.workspaceRoot, "ok-injected"))).rejects.toThrow();
     await expect(stat(join(roots.workspaceRoot, "made-by-skill"))).rejects.toThrow();
     // Used by the model, its allowed-tools hold from then on.
     expect(await touchRule()).toBe("allow");
