@@ -3,6 +3,7 @@
 
 import type { AssistantBlock, AssistantMessage, ProviderData } from "../core/messages.ts";
 import type { StopReason, StreamEvent } from "../core/stream.ts";
+import { isPlainObject } from "../core/plain-object.ts";
 import { emptyUsage, type Usage } from "../core/usage.ts";
 
 interface OpenBlock {
@@ -164,8 +165,7 @@ function parseToolInput(json: string): { input: unknown; error?: string } {
   if (json.trim() === "") return { input: {} };
   try {
     const value: unknown = JSON.parse(json);
-    if (typeof value === "object" && value !== null && !Array.isArray(value))
-      return { input: value };
+    if (isPlainObject(value)) return { input: value };
     return {
       input: {},
       error: `expected a JSON object, got ${Array.isArray(value) ? "an array" : typeof value}`,

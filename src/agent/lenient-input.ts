@@ -4,6 +4,8 @@
 // type a property has, such a string is read as that type; nothing else changes, and the
 // result still goes through the tool's own schema.
 
+import { isPlainObject } from "../core/plain-object.ts";
+
 type JsonType = "array" | "object" | "number" | "integer" | "boolean";
 
 /**
@@ -65,8 +67,4 @@ function readAs(text: string, type: JsonType): unknown {
       return never;
     }
   }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -8,3 +8,4 @@ export * from "./token-estimate.ts";
 export * from "./errors.ts";
 export * from "./ids.ts";
 export * from "./validation-messages.ts";
+export * from "./plain-object.ts";

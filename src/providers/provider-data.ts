@@ -3,6 +3,7 @@
 // tell that a block (for example a thinking block) is not its own and must not be sent back.
 
 import type { ProviderData } from "../core/messages.ts";
+import { isPlainObject } from "../core/plain-object.ts";
 
 /** Data filed by the Anthropic Messages adapter (it currently files none). */
 export const ANTHROPIC_DATA = "anthropic";
@@ -11,9 +12,7 @@ export const CHAT_DATA = "openai-chat";
 /** Data filed by the Responses adapter: whole reasoning items, function-call item ids. */
 export const RESPONSES_DATA = "openai-responses";
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+export { isPlainObject as isRecord };
 
 /** The object filed under `key`, if there is one. */
 export function dataUnder(
@@ -21,7 +20,7 @@ export function dataUnder(
   key: string,
 ): Record<string, unknown> | undefined {
   const value = data?.[key];
-  return isRecord(value) ? value : undefined;
+  return isPlainObject(value) ? value : undefined;
 }
 
 /** True when the block carries data from some wire format other than `ownKey`. */

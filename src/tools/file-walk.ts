@@ -466,8 +466,9 @@ async function rulesAbove(root: string, boundary: string | undefined): Promise<R
  */
 export async function ignoreFilesAbove(
   boundary: string,
-): Promise<{ top: string; files: string[] }> {
-  const top = (await repositoryRoot(boundary)) ?? boundary;
+): Promise<{ top: string; inRepository: boolean; files: string[] }> {
+  const repository = await repositoryRoot(boundary);
+  const top = repository ?? boundary;
   const candidates: string[] = [];
   for (let folder = top; dirname(folder) !== folder;) {
     folder = dirname(folder);
@@ -476,7 +477,8 @@ export async function ignoreFilesAbove(
     }
   }
   const texts = await Promise.all(candidates.map(readText));
-  return { top, files: candidates.filter((_, i) => hasRules(texts[i] ?? "")) };
+  const files = candidates.filter((_, i) => hasRules(texts[i] ?? ""));
+  return { top, inRepository: repository !== undefined, files };
 }
 
 /** The nearest folder at or above `folder` that holds a `.git`, if any. */
@@ -491,7 +493,15 @@ async function repositoryRoot(folder: string): Promise<string | undefined> {
 
 /** Whether an ignore file's text has a pattern (not only blank lines and comments). */
 function hasRules(text: string): boolean {
-  return text.split(/\r?\n/).some((line) => !/^\s*(#|$)/.test(line));
+  return patternLines(text).length > 0;
+}
+
+/** An ignore file's pattern lines: not blank, not a comment ("#" first, as git reads it). */
+function patternLines(text: string): string[] {
+  return text
+    .replace(/^\uFEFF/, "")
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== "" && !line.startsWith("#"));
 }
 
 /**
@@ -511,13 +521,10 @@ async function matchersIn(
 
 /** The matcher for one ignore file's text; undefined when it has no patterns. */
 function matcherFrom(text: string): Matcher | undefined {
-  if (!hasRules(text)) return undefined;
+  const lines = patternLines(text);
+  if (lines.length === 0) return undefined;
   // A string is split into lines; an array element would be taken as a single pattern.
   const rules = newIgnore().add(text);
-  const lines = text
-    .replace(/^\uFEFF/, "")
-    .split(/\r?\n/)
-    .filter((line) => line.trim() !== "" && !line.startsWith("#"));
   let patterns: readonly Pattern[] | undefined;
   let any: Ignore | undefined;
   const each = (): readonly Pattern[] =>

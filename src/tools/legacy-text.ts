@@ -1,6 +1,6 @@
-// Showing text that is not UTF-8 for Read, and only for Read: a Windows-1252 view of 8-bit text.
-// It is a guess (Shift-JIS or Windows-1251 text shows as gibberish), so nothing writes it back;
-// Edit, Write and apply_patch refuse such files (text-file.ts).
+// Showing text that is not UTF-8 for Read: a Windows-1252 view of 8-bit text. It is a guess
+// (Shift-JIS or Windows-1251 text shows as gibberish), so nothing writes it back; Edit, Write and
+// apply_patch refuse such files (text-file.ts). WebFetch uses its Windows-1252 table too.
 
 /**
  * What Windows-1252 bytes 0x80-0x9F stand for (the rest of the code page is Latin-1). The five
@@ -49,7 +49,14 @@ function startsSequence(bytes: Buffer, at: number): boolean {
 
 /** Bytes `from` to `to` as Windows-1252 text. */
 export function decodeWindows1252(bytes: Buffer, from = 0, to = bytes.length): string {
-  // Latin-1 is Windows-1252 but for 0x80-0x9F, which are rare: patch those characters up.
-  const latin1 = bytes.toString("latin1", from, to);
+  return latin1ToWindows1252(bytes.toString("latin1", from, to));
+}
+
+/**
+ * Text decoded as Latin-1 read as Windows-1252 instead: the two differ only at 0x80-0x9F, which
+ * are rare, so those characters are patched up. (Node's TextDecoder decodes "windows-1252" as
+ * Latin-1 too, nodejs/node#56542; WebFetch mends its pages with this.)
+ */
+export function latin1ToWindows1252(latin1: string): string {
   return latin1.replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH.charAt(c.charCodeAt(0) - 0x80));
 }

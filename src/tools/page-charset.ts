@@ -1,6 +1,8 @@
 // How WebFetch decodes a page's bytes: the charset from a byte order mark, the Content-Type
 // header or an HTML meta tag, as browsers choose it. Not the fetching or the conversion.
 
+import { latin1ToWindows1252 } from "./legacy-text.ts";
+
 /** The text of a page, decoded in the charset its bytes, header or (for HTML) meta tag name. */
 export function decodePage(bytes: Uint8Array, contentType: string, html: boolean): string {
   const charset =
@@ -18,7 +20,8 @@ export function decode(bytes: Uint8Array, charset: string | undefined): string {
     decoder = new TextDecoder("utf-8");
   }
   const text = decoder.decode(bytes);
-  return decoder.encoding === "windows-1252" ? fixWindows1252(text) : text;
+  // Node decodes windows-1252 (and so latin1, iso-8859-1) as Latin-1: see latin1ToWindows1252.
+  return decoder.encoding === "windows-1252" ? latin1ToWindows1252(text) : text;
 }
 
 /** A byte order mark wins over any declaration, as in browsers. */
@@ -62,18 +65,4 @@ function browserMetaCharset(label: string): string {
     return label; // unknown: decode() falls back to UTF-8
   }
   return encoding === "utf-16le" || encoding === "utf-16be" ? "utf-8" : encoding;
-}
-
-/**
- * Node's TextDecoder (22.13 and later, nodejs/node#56542) decodes windows-1252, and so latin1 and
- * iso-8859-1, as ISO-8859-1: bytes 0x80-0x9F became control characters instead of the curly
- * quotes, dashes and euro sign those pages mean. The Encoding Standard's table for them, in order;
- * the five bytes it leaves as controls keep their code point.
- */
-const windows1252High =
-  "\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f" +
-  "\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178";
-
-function fixWindows1252(text: string): string {
-  return text.replace(/[\u0080-\u009f]/g, (c) => windows1252High[c.charCodeAt(0) - 0x80] ?? c);
 }

@@ -57,7 +57,7 @@ export async function groupAlive(pgid: number): Promise<boolean> {
 }
 
 /** Sends `signal` to the group; false when no process of the group exists. */
-function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   try {
     process.kill(-pgid, signal);
     return true;

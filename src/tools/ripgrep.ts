@@ -1,13 +1,13 @@
-// Finding the ripgrep binary (for Grep and Glob) and running one Grep search with it: args array,
-// no shell, killed on abort, output parsed into the result both Grep backends share.
+// Finding the ripgrep binary (for Grep and Glob), whether it may search a folder given the ignore
+// files above it (ripgrepIgnoreMode), and running one Grep search with it: args array, no shell,
+// killed on abort, output parsed into the result both Grep backends share.
 
-import { stat } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { basename } from "node:path";
 import { findOnPath, isExecutableFile } from "../config/index.ts";
 import type { GrepFile, GrepLine, GrepOutcome, GrepSearch } from "./grep.ts";
 import { ignoreFilesAbove } from "./file-walk.ts";
 import { isWithin } from "./paths.ts";
-import { spawnInGroup } from "./process-group.ts";
+import { signalGroup, spawnInGroup } from "./process-group.ts";
 
 /**
  * The ripgrep binary to use: `CAIRN_RIPGREP` when set (undefined if it is not an executable file,
@@ -43,19 +43,14 @@ export async function ripgrepIgnoreMode(
   // ripgrep 13 reads only `.ignore` and `.rgignore` above a repository's root; 14 reads
   // `.gitignore` there too (with --no-require-git). Counting what this rg really reads keeps
   // most searches of a sub-folder on rg for users of 13 with a `~/.gitignore`.
-  if (files.length > 0 && (await readsNoGitignoreAboveRepository(ripgrep, above.top))) {
+  if (files.length > 0 && above.inRepository && (await readsNoGitignoreAboveRepository(ripgrep))) {
     files = files.filter((file) => [".ignore", ".rgignore"].includes(basename(file)));
   }
   if (files.length === 0) return "as-is";
   return target === above.top ? "no-parent" : "walker";
 }
 
-async function readsNoGitignoreAboveRepository(ripgrep: string, top: string): Promise<boolean> {
-  const inRepository = await stat(join(top, ".git")).then(
-    () => true,
-    () => false,
-  );
-  if (!inRepository) return false;
+async function readsNoGitignoreAboveRepository(ripgrep: string): Promise<boolean> {
   const major = await majorVersion(ripgrep);
   return major !== undefined && major < 14;
 }
@@ -84,13 +79,7 @@ function majorVersion(ripgrep: string): Promise<number | undefined> {
         resolve(major);
       };
       const timer = setTimeout(() => {
-        if (child.pid !== undefined) {
-          try {
-            process.kill(-child.pid, "SIGKILL");
-          } catch {
-            // ESRCH: the group is gone already.
-          }
-        }
+        if (child.pid !== undefined) signalGroup(child.pid, "SIGKILL");
         settle(undefined);
       }, VERSION_TIMEOUT_MS);
       child.stdout?.setEncoding("utf8");
@@ -180,11 +169,7 @@ export function runRipgrep(
 
     const kill = (): void => {
       if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-      try {
-        process.kill(-child.pid, "SIGKILL");
-      } catch {
-        // ESRCH: it exited between the check and the kill.
-      }
+      signalGroup(child.pid, "SIGKILL");
     };
     const onAbort = (): void => kill();
     signal.addEventListener("abort", onAbort, { once: true });

@@ -1,6 +1,7 @@
 // Key paths into settings: `permissions.allow`, `env.DEBUG`, `providers.local.models["gpt-4.1"]`,
 // `permissions.allow[0]`. Parsing, printing, and reading or changing the value a path names.
 
+import { isPlainObject } from "../../core/plain-object.ts";
 import { CairnError } from "../../core/errors.ts";
 
 export type KeyPath = ReadonlyArray<string | number>;
@@ -66,9 +67,7 @@ export function parseKeyPath(text: string): KeyPath {
   return path;
 }
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+export { isPlainObject };
 
 /** The value a path names, or undefined. */
 export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {

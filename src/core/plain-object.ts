@@ -1,0 +1,5 @@
+// The one check for "a JSON object": not null, not an array.
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
